@@ -1,0 +1,98 @@
+"""Test helpers for teams testing their own schemas: throwaway servers and scratch databases.
+
+``throwaway_cluster()`` starts a private PostgreSQL from a system installation (e.g. Debian's
+``/usr/lib/postgresql/15/bin``) on a unix socket in a temporary folder, and removes it after.
+``scratch_database()`` creates a fresh database on any server and drops it after.
+"""
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import psycopg
+from psycopg import sql
+
+from .dsn import with_database
+from .errors import WorkbenchError
+
+DEBIAN_PG15 = Path("/usr/lib/postgresql/15/bin")
+
+# Regex replacements for nbval (--nbval-sanitize-with): volatile values in notebook outputs.
+NBVAL_SANITIZE = {
+    "data dirs and sockets": (r"host=\S+", "host=HOST"),
+    "uuids": (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID"),
+    "durations": (r"\d+(\.\d+)?\s?(ms|s)\b", "DURATION"),
+}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (used for the socket name)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def throwaway_cluster(bin_dir: Path = DEBIAN_PG15) -> Iterator[str]:
+    """Run a fresh cluster from ``bin_dir`` and yield an admin DSN to its ``postgres`` database."""
+    if not (bin_dir / "initdb").exists():
+        raise WorkbenchError(f"no PostgreSQL server programs in {bin_dir}",
+                             hint="install them (Debian: apt-get install postgresql-15)")
+    folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
+    folder.chmod(0o755)
+    data = folder / "data"
+    run_as = _server_user()
+    if run_as:
+        shutil.chown(folder, run_as, run_as)
+    port = free_port()
+    try:
+        _as_user(run_as, [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
+                          "--auth=trust", "--encoding=UTF8", "--no-sync"])
+        options = f"-c listen_addresses='' -k {folder} -p {port} -c fsync=off"
+        _as_user(run_as, [str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l",
+                          str(folder / "server.log"), "-o", options, "start"])
+        yield f"host={folder} port={port} user=postgres dbname=postgres"
+    finally:
+        if (data / "postmaster.pid").exists():
+            _as_user(run_as, [str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", "stop"],
+                     check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def scratch_database(admin_dsn: str, prefix: str = "wb_scratch") -> Iterator[str]:
+    """Create an empty database next to ``admin_dsn``, yield its DSN, drop it after."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield with_database(admin_dsn, name)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _server_user() -> str | None:
+    """PostgreSQL refuses to run as root: use the ``postgres`` system user then."""
+    if os.geteuid() != 0:
+        return None
+    pwd.getpwnam("postgres")
+    return "postgres"
+
+
+def _as_user(user: str | None, cmd: list[str], check: bool = True) -> None:
+    if user:
+        import shlex
+        cmd = ["su", user, "-s", "/bin/sh", "-c", shlex.join(cmd)]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise WorkbenchError(f"{Path(cmd[-1].split()[0]).name if user else cmd[0]} failed: "
+                             f"{result.stderr.strip() or result.stdout.strip()}")
