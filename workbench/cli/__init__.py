@@ -1,0 +1,61 @@
+"""The ``workbench`` command for terminals and CI.
+
+Each subcommand lives in its own module with ``register(subparsers)`` and a ``run(args)``;
+errors the user can act on print as a clear message with exit code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..dsn import scrub
+from ..errors import WorkbenchError
+from . import demo, inspect, lab, server
+
+COMMANDS = (inspect, demo, server, lab)
+
+EPILOG = """\
+Without --dsn (or WORKBENCH_DSN) the commands use the embedded PostgreSQL kept in
+.workbench/ under the project, started on first use, with the demo databases.
+
+examples:
+  workbench demo                      build the nursery and agent demo databases
+  workbench inspect --schema nursery  list the tables of the nursery demo
+  workbench inspect --format json     the whole snapshot as JSON, for scripts and CI
+  workbench lab                       open JupyterLab on notebooks/
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Schema Workbench: inspect, draw, explain, review and change PostgreSQL schemas.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``workbench`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except WorkbenchError as exc:
+        print(f"workbench {args.command}: error: {scrub(exc.message, getattr(args, 'dsn', None))}",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
