@@ -10,9 +10,9 @@ import sys
 
 from ..dsn import scrub
 from ..errors import WorkbenchError
-from . import demo, inspect, lab, server
+from . import demo, inspect, lab, migrations, server
 
-COMMANDS = (inspect, demo, server, lab)
+COMMANDS = (inspect, demo, migrations, server, lab)
 
 EPILOG = """\
 Without --dsn (or WORKBENCH_DSN) the commands use the embedded PostgreSQL kept in
@@ -22,6 +22,7 @@ examples:
   workbench demo                      build the nursery and agent demo databases
   workbench inspect --schema nursery  list the tables of the nursery demo
   workbench inspect --format json     the whole snapshot as JSON, for scripts and CI
+  workbench migrations verify         up/down/up every revision on a fresh database
   workbench lab                       open JupyterLab on notebooks/
 """
 

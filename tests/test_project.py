@@ -1,0 +1,40 @@
+"""The project's own promises: its files agree with each other (no server needed)."""
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def _names(requirements) -> set[str]:
+    return {re.split(r"[\[<>=]", req, maxsplit=1)[0].strip().lower() for req in requirements}
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    project = _pyproject()["project"]
+    wanted = _names(project["dependencies"] + project["optional-dependencies"]["test"])
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    pip_lines = [ln.strip()[2:] for ln in lines if ln.startswith("      - ") and not ln.strip().startswith("- -e")]
+    assert _names(pip_lines) == wanted
+
+
+def test_readme_gives_exactly_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Two commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [ln.split("#")[0].strip() for ln in block.strip().splitlines()]
+    assert commands == ["make lab", "make test"]
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_layout_exists():
+    for place in ["notebooks", "workbench", "migrations", "diagrams", "tests", "benchmarks",
+                  "environment.yml", "README.md", "Makefile", ".ci/run"]:
+        assert (ROOT / place).exists(), place
+
+
+def test_workbench_state_is_git_ignored():
+    assert ".workbench/" in (ROOT / ".gitignore").read_text().splitlines()
