@@ -4,24 +4,44 @@ from __future__ import annotations
 from .dsn import dsn_from_env, mask_dsn
 from .errors import WorkbenchError
 from .session import Session, Settings
+# imported eagerly so that ``workbench.erd`` is the function, not its package
+from .erd import central_tables, erd, implied_relationships, path
 
 __version__ = "0.1.0"
 DEFAULT_DEMO = "nursery"
 
-__all__ = ["connect", "inspect", "Session", "Settings", "WorkbenchError", "mask_dsn"]
+__all__ = ["connect", "inspect", "erd", "central_tables", "path", "implied_relationships",
+           "Draft", "dry_run", "export_draft", "verify_history", "Session", "Settings",
+           "WorkbenchError", "mask_dsn"]
 
 
-def connect(dsn: str | None = None, *, demo: str = DEFAULT_DEMO, settings: Settings | None = None) -> Session:
+def connect(dsn: str | None = None, *, database: str | None = None,
+            settings: Settings | None = None) -> Session:
     """Open a workbench :class:`Session`.
 
-    With a DSN (the argument, else ``WORKBENCH_DSN``) connect to that server. Without one,
-    start or reuse the embedded PostgreSQL under the project's ``.workbench/`` and connect
-    to the demo database ``demo`` (``nursery`` or ``agent``), building it first if missing.
+    With a DSN (the argument, else ``WORKBENCH_DSN``) connect to that server, to ``database``
+    when given (another database on the same server). Without one, start or reuse the
+    embedded PostgreSQL under the project's ``.workbench/`` and connect to ``database``
+    (default ``nursery``); a demo database (``nursery``, ``agent``) is built on first use.
     """
+    from .dsn import with_database
+
     dsn = dsn or dsn_from_env()
     if dsn is None:
-        dsn = demo_dsn(demo)
+        dsn = embedded_dsn(database or DEFAULT_DEMO)
+    elif database:
+        dsn = with_database(dsn, database)
     return Session(dsn, settings)
+
+
+def embedded_dsn(database: str) -> str:
+    """The DSN of ``database`` on the embedded server; demo databases are built if missing."""
+    from . import embedded
+    from .samples import DEMOS
+
+    if database in DEMOS:
+        return demo_dsn(database)
+    return embedded.server_dsn(database)
 
 
 def demo_dsn(name: str = DEFAULT_DEMO, *, scale: float = 1.0, progress: bool = True) -> str:
@@ -39,3 +59,33 @@ def inspect(target, **options):
     from .catalog import inspect as _inspect
 
     return _inspect(target, **options)
+
+
+def __getattr__(name: str):
+    """The pipeline's objects, imported on first use so ``import workbench`` stays quick."""
+    if name == "Draft":
+        from .drafts import Draft
+
+        return Draft
+    raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+
+
+def dry_run(target, draft, **options):
+    """Apply ``draft`` in a rolled-back transaction and show what it changes (a ``DryRun``)."""
+    from .drafts.dryrun import dry_run as _dry_run
+
+    return _dry_run(target, draft, **options)
+
+
+def export_draft(draft, migrations_dir=None, **options):
+    """Write ``draft`` as an Alembic revision in ``migrations/versions`` (idempotent)."""
+    from .export import export as _export
+
+    return _export(draft, migrations_dir, **options)
+
+
+def verify_history(admin_dsn=None, migrations_dir=None, **options):
+    """Upgrade, downgrade and upgrade every revision on a fresh scratch database."""
+    from .verify import stairway
+
+    return stairway.verify_history(admin_dsn, migrations_dir, **options)

@@ -12,7 +12,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .drafts import Draft
+from .drafts import Draft, statements
+from .drafts.transactional import transactional_statements
 from .errors import WorkbenchError
 from .migrations import ScriptHistory, default_migrations_dir
 
@@ -29,9 +30,9 @@ def export(draft: Draft, migrations_dir: Path | str | None = None, *, now: datet
     if existing:
         return existing
     head = history.single_head()
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d%H%M%S")
-    path = history.versions_dir / f"{stamp}_{draft.slug}.py"
-    source = render_revision(draft, revision_id(draft), head, stamp)
+    created = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    path = history.versions_dir / f"{created:%Y%m%d%H%M%S}_{draft.slug}.py"
+    source = render_revision(draft, revision_id(draft), head, created)
     write_new_file(path, source)
     return path
 
@@ -49,21 +50,36 @@ def find_exported(draft: Draft, versions_dir: Path) -> Path | None:
     return None
 
 
-def render_revision(draft: Draft, revision: str, down_revision: str | None, stamp: str) -> str:
+def render_revision(draft: Draft, revision: str, down_revision: str | None, created: datetime) -> str:
     """The Python source of an Alembic revision running the Draft's up and down SQL."""
-    down_sql = draft.down.strip() or f"-- irreversible: {draft.irreversible}"
     doc = draft.title.strip() + (f"\n\n{draft.rationale.strip()}" if draft.rationale.strip() else "")
     source = REVISION_TEMPLATE.format(
         doc=doc.replace('"""', "'''").replace("\\", "\\\\"),
-        revision=revision, down_revision=down_revision, stamp=stamp,
+        revision=revision, down_revision=down_revision, created=f"{created:%Y-%m-%d %H:%M:%S} UTC",
         fingerprint=draft.fingerprint,
         up=python_string(draft.up.strip() + "\n"),
-        down=python_string(down_sql + "\n"),
-        downgrade_body=("_run(DOWN_SQL)" if draft.down.strip() else
+        down=python_string((draft.down.strip() or f"-- irreversible: {draft.irreversible}") + "\n"),
+        upgrade_body=direction_body("UP_SQL", draft.up),
+        downgrade_body=(direction_body("DOWN_SQL", draft.down) if draft.down.strip() else
                         f"raise NotImplementedError({draft.irreversible!r})"),
     )
     check_rendered(source, draft)
     return source
+
+
+def direction_body(constant: str, sql: str) -> str:
+    """How upgrade()/downgrade() run their SQL: in the migration's transaction, or, when a
+    statement cannot run in one (``CONCURRENTLY``), statement by statement in autocommit."""
+    steps = transactional_statements(sql)
+    if not any(step.was_concurrent for step in steps):
+        return f"_run({constant})"
+    listed = "".join(f"\n            {python_string(piece) if chr(10) in piece else repr(piece)},"
+                     for piece in statements(sql))
+    return (f"# CONCURRENTLY cannot run inside a transaction: the statements of {constant}\n"
+            "    # run one by one, each committing on its own\n"
+            "    with op.get_context().autocommit_block():\n"
+            f"        for statement in ({listed}\n        ):\n"
+            "            _run(statement)")
 
 
 def python_string(text: str) -> str:
@@ -114,7 +130,7 @@ REVISION_TEMPLATE = '''"""{doc}
 
 Revision ID: {revision}
 Revises: {down_revision}
-Create Date: {stamp}
+Create Date: {created}
 """
 from alembic import context, op
 
@@ -137,7 +153,7 @@ def _run(sql: str) -> None:
 
 
 def upgrade() -> None:
-    _run(UP_SQL)
+    {upgrade_body}
 
 
 def downgrade() -> None:

@@ -12,10 +12,17 @@ from alembic.script import ScriptDirectory
 from .errors import WorkbenchError
 
 
+MIGRATIONS_ENV = "WORKBENCH_MIGRATIONS"
+
+
 def default_migrations_dir() -> Path:
-    """``migrations/`` under the project home."""
+    """``WORKBENCH_MIGRATIONS`` when set (tests point it at a copy), else ``migrations/``."""
+    import os
+
     from .embedded import project_home
 
+    if os.environ.get(MIGRATIONS_ENV):
+        return Path(os.environ[MIGRATIONS_ENV])
     return project_home() / "migrations"
 
 

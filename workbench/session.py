@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import psycopg
+from psycopg.pq import TransactionStatus
 
 from .dsn import mask_dsn, scrub
 from .errors import WorkbenchError
@@ -112,10 +113,18 @@ def connection_of(target) -> psycopg.Connection:
 
 @contextmanager
 def read_only(conn: psycopg.Connection) -> Iterator[psycopg.Connection]:
-    """A read-only transaction on ``conn`` (a Session or psycopg connection)."""
+    """A read-only, repeatable-read transaction on ``conn`` (a Session or psycopg connection).
+
+    Inside a transaction already open (a dry run's, which is rolled back anyway) it is a
+    savepoint of that transaction, which sees the transaction's own changes.
+    """
     conn = connection_of(conn)
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        with conn.transaction():
+            yield conn
+        return
     with conn.transaction():
-        conn.execute("SET TRANSACTION READ ONLY")
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield conn
 
 

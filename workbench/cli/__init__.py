@@ -10,9 +10,9 @@ import sys
 
 from ..dsn import scrub
 from ..errors import WorkbenchError
-from . import demo, inspect, lab, migrations, server
+from . import demo, erd, inspect, lab, migrations, server
 
-COMMANDS = (inspect, demo, migrations, server, lab)
+COMMANDS = (inspect, erd, demo, migrations, server, lab)
 
 EPILOG = """\
 Without --dsn (or WORKBENCH_DSN) the commands use the embedded PostgreSQL kept in
@@ -22,6 +22,8 @@ examples:
   workbench demo                      build the nursery and agent demo databases
   workbench inspect --schema nursery  list the tables of the nursery demo
   workbench inspect --format json     the whole snapshot as JSON, for scripts and CI
+  workbench erd --focus orders --depth 2 --hide-audit -o orders.svg
+                                      the neighbourhood of one table as a diagram
   workbench migrations verify         up/down/up every revision on a fresh database
   workbench lab                       open JupyterLab on notebooks/
 """
@@ -53,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"workbench {args.command}: error: {scrub(exc.message, getattr(args, 'dsn', None))}",
               file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head or less, closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -24,4 +24,17 @@ def run(args) -> int:
         print_json(schema.to_dict())
     else:
         print(schema.summary_text())
+        print(tables_text(schema))
     return 0
+
+
+TABLE_COLUMNS = ["schema", "name", "kind", "rows_estimate", "size", "rls_enabled", "rls_forced",
+                 "policies", "indexes", "triggers"]
+
+
+def tables_text(schema) -> str:
+    """The tables as aligned text, one line each."""
+    tables = schema.tables
+    if tables.empty:
+        return "\nno tables"
+    return "\nTables\n\n" + tables[TABLE_COLUMNS].to_string(index=False)

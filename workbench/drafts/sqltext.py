@@ -52,7 +52,8 @@ def check_sql(text: str, label: str = "SQL") -> tuple:
     try:
         return tuple(pglast.parse_sql(text))
     except ParseError as exc:
-        problem, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else 0
+        problem = exc.args[0]
+        offset = exc.args[1] if len(exc.args) > 1 and exc.args[1] is not None else len(text)
         raise SqlSyntaxError(problem, text, Position.of(text, offset), label) from None
 
 
@@ -61,8 +62,8 @@ def statements(text: str) -> list[str]:
     result = []
     for raw in check_sql(text):
         start = raw.stmt_location or 0
-        length = raw.stmt_len or len(text.encode()) - start
-        piece = text.encode()[start:start + length].decode().strip()
+        end = start + raw.stmt_len if raw.stmt_len else len(text)  # offsets count characters
+        piece = text[start:end].strip()
         if piece:
             result.append(piece)
     return result

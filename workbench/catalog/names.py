@@ -1,0 +1,41 @@
+"""Identifiers: quoting the way PostgreSQL's ``quote_ident`` does, and qualified names."""
+from __future__ import annotations
+
+import pglast
+from pglast import ast
+from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
+_KEYWORDS = frozenset(RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS)
+_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz_")
+_REST = _FIRST | frozenset("0123456789")
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as an SQL identifier, in double quotes only where PostgreSQL needs them."""
+    if _is_plain(name) and name not in _KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(schema: str, name: str) -> str:
+    """``schema.name`` with each part quoted where needed: ready to paste into SQL."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def _is_plain(name: str) -> bool:
+    return bool(name) and name[0] in _FIRST and all(ch in _REST for ch in name)
+
+
+def parse_name(text: str) -> tuple[str | None, str] | None:
+    """``text`` read as SQL reads a table name (quotes kept, the rest folded to lower case):
+    ``(schema, name)``, ``(None, name)`` when unqualified, ``None`` when it is not a name."""
+    try:
+        statements = pglast.parse_sql(f"SELECT FROM {text}")
+    except pglast.parser.ParseError:
+        return None
+    if len(statements) != 1 or len(statements[0].stmt.fromClause or ()) != 1:
+        return None
+    found = statements[0].stmt.fromClause[0]
+    if not isinstance(found, ast.RangeVar) or found.catalogname or found.alias:
+        return None
+    return (found.schemaname, found.relname)

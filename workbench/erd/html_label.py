@@ -1,0 +1,107 @@
+"""The HTML-like label of one table: name, badge (kind, RLS, size), then one row per column.
+
+Every text goes through :func:`~workbench.erd.escape.html`; colours come from
+:mod:`~workbench.erd.style`. Column rows carry a port on their first and last cell, where
+relationship edges start and end.
+"""
+from __future__ import annotations
+
+from ..catalog import Column, Table
+from ..catalog.sizes import human_size
+from . import style
+from .escape import html, port
+from .highlights import Marks
+
+KIND_WORDS = {"view": "view", "matview": "materialized view", "partitioned": "partitioned table",
+              "foreign": "foreign table"}
+
+
+def table_label(table: Table, name: str, columns: tuple[Column, ...], markers: dict,
+                marks: Marks, *, focus: bool = False, sizes: bool = False, hidden: int = 0) -> str:
+    """The ``<…>`` label of ``table``, drawn as ``name`` with the given ``columns``."""
+    level = marks.level(table.key)
+    border = style.LEVEL_BORDER.get(level, style.BORDER)
+    rows = [header(table, name, focus), badge_row(table, sizes)]
+    position = {c.name: i for i, c in enumerate(table.columns)}
+    rows += [column_row(table, position[c.name], c, markers.get(c.name, ()), marks)
+             for c in columns]
+    if hidden:
+        more = small(f"+{hidden} more columns")
+        rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{more}</TD></TR>')
+    width = "3" if level else "1"
+    return (f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+            f'COLOR="{border}" BGCOLOR="white">{"".join(rows)}</TABLE>>')
+
+
+def header(table: Table, name: str, focus: bool) -> str:
+    fill = style.FOCUS_HEADER if focus else style.VIEW_HEADER if table.view else style.HEADER
+    return f'<TR><TD COLSPAN="4" BGCOLOR="{fill}"><B>{html(name)}</B></TD></TR>'
+
+
+def badge_row(table: Table, sizes: bool) -> str:
+    text = badge(table, sizes)
+    return f'<TR><TD COLSPAN="4" ALIGN="LEFT">{small(html(text))}</TD></TR>' if text else ""
+
+
+def badge(table: Table, sizes: bool) -> str:
+    """``RLS forced, 4 policies``; the kind for views and others; rows and size on request."""
+    parts = [KIND_WORDS[table.kind]] if table.kind in KIND_WORDS else []
+    if table.kind in ("table", "partitioned"):
+        parts.append(rls_text(table))
+    if sizes:
+        parts.append(size_text(table))
+    return ", ".join(parts)
+
+
+def rls_text(table: Table) -> str:
+    """``RLS off``, ``RLS on, 0 policies`` or ``RLS forced, 1 policy``."""
+    if not table.rls_enabled:
+        return "RLS off"
+    count = len(table.policies)
+    state = "forced" if table.rls_forced else "on"
+    return f"RLS {state}, {count} {'policy' if count == 1 else 'policies'}"
+
+
+def size_text(table: Table) -> str:
+    """``~12k rows, 3 MB`` (estimates from the statistics)."""
+    rows = table.rows_estimate
+    count = "rows unknown" if rows is None or rows < 0 else f"~{short_number(rows)} rows"
+    size = human_size(table.size_bytes)
+    return f"{count}, {size}" if size else count
+
+
+def short_number(value: int) -> str:
+    """``1234567`` → ``1.2M``; ``12345`` → ``12k``."""
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M"
+    if value >= 10_000:
+        return f"{value // 1000}k"
+    return str(value)
+
+
+def column_row(table: Table, index: int, column: Column, keys: tuple[str, ...],
+               marks: Marks) -> str:
+    """One column (the ``index``-th): markers, name, type and ``null`` when it accepts NULL."""
+    level = marks.column_level(table.key, column.name)
+    fill = f' BGCOLOR="{style.LEVEL_FILL[level]}"' if level else ""
+    tip = column_tooltip(marks, table, column)
+    null = small("<I>null</I>") if column.nullable else ""
+    return (f'<TR><TD ALIGN="LEFT" PORT="{port(index, "l")}"{fill}>{small(" ".join(keys))}</TD>'
+            f'<TD ALIGN="LEFT"{fill}{tip}>{html(column.name)}</TD>'
+            f'<TD ALIGN="LEFT"{fill}><FONT COLOR="{style.MUTED}">{html(column.type)}</FONT></TD>'
+            f'<TD ALIGN="RIGHT" PORT="{port(index, "r")}"{fill}>{null}</TD></TR>')
+
+
+def column_tooltip(marks: Marks, table: Table, column: Column) -> str:
+    found = marks.columns.get((table.key, column.name), ())
+    if not found:
+        return ""
+    text = "; ".join(f"{f.rule}: {f.message}" for f in found)
+    return f' TOOLTIP="{html(text)}"'
+
+
+def small(content: str) -> str:
+    """``content`` (already escaped) in the small, muted font."""
+    if not content:
+        return ""
+    return f'<FONT POINT-SIZE="{style.SMALL}" COLOR="{style.MUTED}">{content}</FONT>'

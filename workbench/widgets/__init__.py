@@ -1,0 +1,1 @@
+"""ipywidgets front ends: thin faces over plain functions of the stations."""

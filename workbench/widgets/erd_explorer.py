@@ -1,0 +1,105 @@
+"""An ER diagram explorer for notebooks: pick a table, depth, direction and columns; it redraws.
+
+A thin face over :func:`workbench.erd.erd`: :func:`explorer_html` is the plain function the
+widget calls on every change, so the same drawing can be tested and used without widgets.
+"""
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as widgets
+
+from ..erd import central_tables, erd
+from ..erd.options import COLUMN_MODES, DIRECTIONS, TABLE_KINDS
+from ..errors import WorkbenchError
+
+MAX_DEPTH = 4
+
+
+def explorer(schema, focus: str | None = None, **options) -> ErdExplorer:
+    """A widget box exploring ``schema`` around ``focus`` (default: the most referenced table).
+
+    Other keyword arguments (``schemas``, ``implied``, ``findings`` …) go to every ``erd()`` call.
+    """
+    return ErdExplorer(schema, focus, **options)
+
+
+def explorer_html(schema, focus: str, *, depth: int = 1, direction: str = "both",
+                  columns: str = "auto", hide_audit: bool = True, **options) -> str:
+    """The explorer's drawing as HTML: the diagram's SVG and its notes (or the error, if any)."""
+    try:
+        diagram = erd(schema, focus, depth=depth, direction=direction, columns=columns,
+                      hide_audit=hide_audit, **options)
+        return diagram_html(diagram)
+    except WorkbenchError as exc:
+        return f"<pre>{escape(exc.message)}</pre>"
+
+
+def diagram_html(diagram) -> str:
+    """Inline SVG (without its XML prolog) followed by the notes as a list."""
+    svg = diagram.svg()
+    svg = svg[svg.find("<svg"):]
+    notes = "".join(f"<li>{escape(note)}</li>" for note in diagram.notes)
+    return f"<div>{svg}</div>" + (f"<ul>{notes}</ul>" if notes else "")
+
+
+def table_names(schema) -> list[str]:
+    """Every table a diagram can centre on, as ``schema.name``."""
+    return sorted(f"{t.schema}.{t.name}" for t in schema.objects.tables if t.kind in TABLE_KINDS)
+
+
+def default_focus(schema) -> str:
+    """The most referenced table (audit keys ignored), where a newcomer would start."""
+    top = central_tables(schema, 1, hide_audit=True)
+    if top.empty:
+        raise WorkbenchError("the snapshot has no tables to explore",
+                             hint="inspect a database (or schemas) that holds tables")
+    return f"{top.iloc[0]['schema']}.{top.iloc[0]['table']}"
+
+
+def qualified_name(schema, focus: str | None) -> str:
+    """``schema.name`` of the table ``focus`` names; by default the most central table."""
+    if focus is None:
+        return default_focus(schema)
+    table = schema.table(focus)
+    return f"{table.schema}.{table.name}"
+
+
+class ErdExplorer(widgets.VBox):
+    """Controls (table, depth, direction, columns, hide audit) above the diagram they draw."""
+
+    def __init__(self, schema, focus: str | None = None, **options):
+        self.schema = schema
+        self.options = options
+        self.controls = make_controls(table_names(schema), qualified_name(schema, focus))
+        self.view = widgets.HTML()
+        for control in self.controls.values():
+            control.observe(self.on_change, names="value")
+        super().__init__([widgets.HBox(list(self.controls.values())), self.view])
+        self.redraw()
+
+    def state(self) -> dict:
+        """The controls' current values, as ``explorer_html`` keyword arguments."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def redraw(self) -> str:
+        """Draw the diagram for the current state into the view; returns its HTML."""
+        state = self.state()
+        self.view.value = explorer_html(self.schema, state.pop("focus"), **state, **self.options)
+        return self.view.value
+
+    def on_change(self, change=None) -> None:
+        """What every control calls when its value changes."""
+        self.redraw()
+
+
+def make_controls(names: list[str], focus: str) -> dict:
+    if focus not in names:
+        names = sorted([*names, focus])
+    return {
+        "focus": widgets.Dropdown(options=names, value=focus, description="table"),
+        "depth": widgets.IntSlider(value=1, min=0, max=MAX_DEPTH, description="depth"),
+        "direction": widgets.Dropdown(options=DIRECTIONS, value="both", description="direction"),
+        "columns": widgets.Dropdown(options=COLUMN_MODES, value="auto", description="columns"),
+        "hide_audit": widgets.Checkbox(value=True, description="hide audit columns"),
+    }
