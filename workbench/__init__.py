@@ -4,13 +4,14 @@ from __future__ import annotations
 from .dsn import dsn_from_env, mask_dsn
 from .errors import WorkbenchError
 from .session import Session, Settings
+from .catalog import Schema, diff
 # imported eagerly so that ``workbench.erd`` is the function, not its package
 from .erd import central_tables, erd, implied_relationships, path
 
 __version__ = "0.1.0"
 DEFAULT_DEMO = "nursery"
 
-__all__ = ["connect", "inspect", "erd", "central_tables", "path", "implied_relationships",
+__all__ = ["connect", "inspect", "Schema", "diff", "erd", "central_tables", "path", "implied_relationships",
            "Draft", "dry_run", "export_draft", "verify_history", "Session", "Settings",
            "WorkbenchError", "mask_dsn"]
 

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import lru_cache
 from importlib import resources
 
-STEP_MARKER = re.compile(r"^-- step: (\S+)\s*$", re.MULTILINE)
+STEP_MARKER = "-- step: "
 
 
 def read_sql(name: str) -> str:
@@ -19,10 +18,13 @@ def steps(name: str) -> list[tuple[str, str]]:
 
     Text before the first marker (the file's header comment) is dropped.
     """
-    text = read_sql(name)
-    marks = list(STEP_MARKER.finditer(text))
-    return [(mark.group(1), text[mark.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)])
-            for i, mark in enumerate(marks)]
+    found: list[tuple[str, list[str]]] = []
+    for line in read_sql(name).splitlines(keepends=True):
+        if line.startswith(STEP_MARKER) and len(line.split()) == 3:
+            found.append((line.split()[2], []))
+        elif found:
+            found[-1][1].append(line)
+    return [(step, "".join(lines)) for step, lines in found]
 
 
 @lru_cache(maxsize=None)
