@@ -21,12 +21,12 @@ CREATE_HOSTILE = Draft(
     "Create a table with hostile names",
     f'CREATE TABLE "we""ird table ü select" ("select" int PRIMARY KEY, "{LONG}" text DEFAULT \'50% :x::text\');',
     'DROP TABLE "we""ird table ü select";',
-)
+).approve(by="tests")
 INDEX_HOSTILE = Draft(
     "Index the long column",
     f'CREATE INDEX "idx ""q"" ü" ON "we""ird table ü select" ("{LONG}");',
     'DROP INDEX "idx ""q"" ü";',
-)
+).approve(by="tests")
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_export_refuses_a_second_head(migrations_copy):
     fork = migrations_copy / "versions" / "fork.py"
     fork.write_text(text.replace("DRAFT_FINGERPRINT = '", "DRAFT_FINGERPRINT = 'x").replace(
         f"revision = '{text.split(chr(39))[1]}'", "revision = 'forked000001'", 1))
-    other = Draft("another", "SELECT 1", "SELECT 1")
+    other = Draft("another", "SELECT 1", "SELECT 1").approve()
     # the fork shares a parent with INDEX_HOSTILE: two heads
     with pytest.raises(WorkbenchError, match="heads"):
         export(other, migrations_copy)
@@ -80,7 +80,7 @@ def test_export_then_verify_round_trips_hostile_names(server, migrations_copy):
 
 def test_a_failing_downgrade_names_the_revision(server, migrations_copy):
     export(CREATE_HOSTILE, migrations_copy)
-    bad = export(Draft("Broken downgrade", "CREATE TABLE fine (id int);", "DROP TABLE not_there;"),
+    bad = export(Draft("Broken downgrade", "CREATE TABLE fine (id int);", "DROP TABLE not_there;").approve(),
                  migrations_copy)
     report = verify_history(server, migrations_copy)
     assert not report.ok
@@ -113,6 +113,12 @@ def test_cli_verify_exit_codes(server, migrations_copy):
     cli = [sys.executable, "-m", "workbench", "migrations", "verify", "--dir", str(migrations_copy),
            "--dsn", server, "--quiet"]
     assert subprocess.run(cli, capture_output=True).returncode == 0
-    export(Draft("Broken", "CREATE TABLE b (id int);", "DROP TABLE nope;"), migrations_copy)
+    export(Draft("Broken", "CREATE TABLE b (id int);", "DROP TABLE nope;").approve(), migrations_copy)
     result = subprocess.run(cli + ["--format", "json"], capture_output=True, text=True)
     assert result.returncode == 1 and '"failed_step": "downgrade"' in result.stdout
+
+
+def test_export_refuses_an_unapproved_draft(migrations_copy):
+    with pytest.raises(WorkbenchError, match="not approved"):
+        export(Draft("unreviewed", "SELECT 1", "SELECT 1"), migrations_copy)
+    assert not list((migrations_copy / "versions").glob("*.py"))

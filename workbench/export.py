@@ -23,8 +23,12 @@ FINGERPRINT_NAME = "DRAFT_FINGERPRINT"
 def export(draft: Draft, migrations_dir: Path | str | None = None, *, now: datetime | None = None) -> Path:
     """Write ``draft`` as a revision in ``<migrations_dir>/versions`` and return its path.
 
-    Exporting a Draft already exported returns the existing file unchanged.
+    Only an approved Draft (``draft.approve(by=...)``) is exported. Exporting a Draft
+    already exported returns the existing file unchanged.
     """
+    if not draft.approved:
+        raise WorkbenchError(f"Draft {draft.title!r} is not approved", where="export",
+                             hint="review it (dry run, findings), then export draft.approve(by='you')")
     history = ScriptHistory(Path(migrations_dir) if migrations_dir else default_migrations_dir())
     existing = find_exported(draft, history.versions_dir)
     if existing:

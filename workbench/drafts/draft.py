@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import WorkbenchError
 from .sqltext import check_sql
@@ -27,6 +27,7 @@ class Draft:
     rationale: str = ""
     notes: tuple[str, ...] = field(default=())
     irreversible: str = ""
+    approved_by: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.title.strip():
@@ -40,6 +41,16 @@ class Draft:
             raise DraftError(
                 "the down SQL is empty", where=f"Draft {self.title!r}",
                 hint="write the SQL that undoes the change, or pass irreversible='<reason>'")
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_by is not None
+
+    def approve(self, by: str = "reviewer") -> Draft:
+        """This Draft marked approved by ``by`` (a new object: Drafts are immutable)."""
+        if not by.strip():
+            raise DraftError("approval needs a name", hint="say who approves, e.g. approve(by='alice')")
+        return replace(self, approved_by=by.strip())
 
     @property
     def fingerprint(self) -> str:
