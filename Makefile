@@ -7,14 +7,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT   ?= 8888
 
-.PHONY: lab test demo install bench stop clean
+.PHONY: lab test demo install system-packages bench stop clean
 
 lab: $(STAMP)
 	$(BIN)/workbench demo
 	$(BIN)/workbench lab --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/pytest
+
+system-packages:
+	@scripts/system-packages.sh
 
 install: $(STAMP)
 

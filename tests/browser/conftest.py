@@ -1,0 +1,89 @@
+"""The browser tier: a real JupyterLab on 127.0.0.1, driven by Debian's Chromium via Playwright.
+
+Skipped, with a message, only where Chromium or Playwright cannot be had. Screenshots are
+kept in ``tests/browser/artifacts/`` for a person to look at.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from workbench.testing import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(tmp_path_factory):
+    """A JupyterLab serving a copy of notebooks/; yields (base URL, token)."""
+    from workbench.cli.lab import quiet_news_toast
+
+    quiet_news_toast()
+    folder = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks")
+    port, token = free_port(), secrets.token_hex(16)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", "--allow-root",
+         f"--notebook-dir={folder / 'notebooks'}", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/api/status?token={token}")
+        yield base, token
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"JupyterLab did not answer within {seconds:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium from Debian (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser tier skipped: /usr/bin/chromium is not installed "
+                    "(apt-get install chromium; make test does it where it may)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tier skipped: no Playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path

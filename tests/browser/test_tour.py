@@ -1,0 +1,17 @@
+"""The tour, as a person sees it: JupyterLab in Chromium, Run All, everything renders."""
+from __future__ import annotations
+
+from .conftest import screenshot
+from .lab import error_outputs, open_notebook, run_all_cells, wait_for_kernel_idle
+
+
+def test_tour_runs_in_a_real_jupyterlab(page, jupyterlab):
+    open_notebook(page, jupyterlab, "00_tour.ipynb")
+    run_all_cells(page)
+    wait_for_kernel_idle(page)
+    text = page.inner_text(".jp-Notebook")
+    assert "down restores the schema exactly" in text
+    assert "all passed" in text
+    assert not [e for e in error_outputs(page) if "Traceback" in e or "Error" in e]
+    assert page.query_selector_all(".jp-RenderedHTMLCommon table")  # DataFrames render as tables
+    screenshot(page, "tour")
