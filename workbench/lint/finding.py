@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..catalog.names import qualified
 
 if TYPE_CHECKING:
     from ..drafts import Draft
