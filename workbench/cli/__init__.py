@@ -10,9 +10,9 @@ import sys
 
 from ..dsn import scrub
 from ..errors import WorkbenchError
-from . import demo, erd, inspect, lab, lint, migrations, server
+from . import demo, erd, inspect, lab, lint, migrations, rls, server
 
-COMMANDS = (inspect, erd, lint, demo, migrations, server, lab)
+COMMANDS = (inspect, erd, lint, rls, demo, migrations, server, lab)
 
 EPILOG = """\
 Without --dsn (or WORKBENCH_DSN) the commands use the embedded PostgreSQL kept in
@@ -25,6 +25,7 @@ examples:
   workbench erd --focus orders --depth 2 --hide-audit -o orders.svg
                                       the neighbourhood of one table as a diagram
   workbench lint --fail-on error       the advisors' findings; exit 1 when errors remain
+  workbench rls probe                  impersonate two tenants: can one reach the other's rows?
   workbench migrations verify         up/down/up every revision on a fresh database
   workbench lab                       open JupyterLab on notebooks/
 """
