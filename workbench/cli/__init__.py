@@ -10,24 +10,27 @@ import sys
 
 from ..dsn import scrub
 from ..errors import WorkbenchError
-from . import demo, erd, inspect, lab, lint, migrations, rls, server
+from . import demo, erd, inspect, lab, lint, migrations, report, rls, server, types
 
-COMMANDS = (inspect, erd, lint, rls, demo, migrations, server, lab)
+COMMANDS = (inspect, erd, lint, rls, types, report, demo, migrations, server, lab)
 
 EPILOG = """\
 Without --dsn (or WORKBENCH_DSN) the commands use the embedded PostgreSQL kept in
 .workbench/ under the project, started on first use, with the demo databases.
 
 examples:
-  workbench demo                      build the nursery and agent demo databases
-  workbench inspect --schema nursery  list the tables of the nursery demo
-  workbench inspect --format json     the whole snapshot as JSON, for scripts and CI
-  workbench erd --focus orders --depth 2 --hide-audit -o orders.svg
-                                      the neighbourhood of one table as a diagram
-  workbench lint --fail-on error       the advisors' findings; exit 1 when errors remain
-  workbench rls probe                  impersonate two tenants: can one reach the other's rows?
-  workbench migrations verify         up/down/up every revision on a fresh database
-  workbench lab                       open JupyterLab on notebooks/
+  workbench demo                              build the nursery and agent demo databases
+  workbench inspect --schema nursery          list the tables of the nursery demo
+  workbench inspect --format json             the whole snapshot as JSON, for scripts and CI
+  workbench erd --focus orders -o orders.svg  one table's neighbourhood as a diagram
+  workbench lint --fail-on error              the advisors' findings; exit 1 when errors remain
+  workbench rls probe                         can one tenant reach another's rows?
+  workbench explain 'SELECT …'                a query plan in plain words
+  workbench advise -f queries.sql             indexes for a workload, proven by what-if costing
+  workbench types -o database.ts              TypeScript types of the schema (Supabase's shape)
+  workbench report -o review.html             the design-review report of the pending revisions
+  workbench migrations verify                 up/down/up every revision on a fresh database
+  workbench lab                               open JupyterLab on notebooks/
 """
 
 

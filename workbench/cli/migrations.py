@@ -1,33 +1,64 @@
-"""``workbench migrations``: the Alembic history — list it, verify it on a fresh database."""
+"""``workbench migrations``: the Alembic history — list it, verify it on fresh databases, and
+show where one database stands against it."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from .common import add_format_option, print_json
+
+SKIPPABLE = ("convergence", "data", "rls", "advisors")
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "migrations", help="list or verify the Alembic migration history",
+        "migrations", help="list, verify or check the status of the Alembic migration history",
         description="Work with the migration history in migrations/ (or --dir).")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="the revisions, oldest first")
     verify = actions.add_parser(
-        "verify", help="on a fresh scratch database, upgrade, downgrade and upgrade each revision",
-        description="Create a scratch database, walk the history from the first revision to the "
-        "head (upgrade, downgrade, upgrade again for each), drop the scratch database. "
-        "Exit code 1 names the first revision that failed.")
-    for sub in (listing, verify):
+        "verify", help="check every revision on fresh scratch databases",
+        description="On a scratch database, walk the history from the first revision to the head: "
+        "upgrade, downgrade and upgrade again each revision, comparing the schema after each step "
+        "(the downgrade must restore it). On a second scratch database, upgrade to head in one go, "
+        "then compare with the stairway, with --drift's database, load seed.sql, run "
+        "invariants/*.sql, the RLS probe and the advisors. Both databases are dropped after. "
+        "Exit code 1 names the first revision or check that failed.")
+    status = actions.add_parser(
+        "status", help="head, the database's current revision, pending revisions, drift",
+        description="Show the history's head, the revision the database records in "
+        "alembic_version, and the revisions still to apply. With --drift, also build the history "
+        "up to that revision on a scratch database and list what differs (exit code 1 on drift).")
+    for sub in (listing, verify, status):
         sub.add_argument("--dir", help="the migrations folder (default: migrations/ of the project)")
         add_format_option(sub, ("text", "json"))
-    verify.add_argument("--dsn", help="admin DSN of the server for the scratch database "
-                        "(default: the embedded server)")
-    verify.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_verify_options(verify)
+    add_status_options(status)
     listing.set_defaults(run=run_list)
     verify.set_defaults(run=run_verify)
+    status.set_defaults(run=run_status)
+
+
+def add_verify_options(verify) -> None:
+    verify.add_argument("--dsn", help="admin DSN of the server for the scratch databases, with the "
+                        "right to create databases (default: the embedded server)")
+    verify.add_argument("--drift", metavar="DEV_DSN",
+                        help="also compare this development database with the head schema")
+    verify.add_argument("--skip", action="append", choices=SKIPPABLE, default=[],
+                        help="leave out a step (repeat for several)")
+    verify.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_status_options(status) -> None:
+    status.add_argument("--dsn", help="the database to check (default: WORKBENCH_DSN, else the "
+                        "embedded nursery demo)")
+    status.add_argument("--drift", action="store_true",
+                        help="compare the database with the schema the history builds")
+    status.add_argument("--scratch-dsn", help="admin DSN of the server for the scratch database "
+                        "of --drift (default: the server of --dsn)")
 
 
 def run_list(args) -> int:
     from ..migrations import ScriptHistory, default_migrations_dir
-    from pathlib import Path
 
     history = ScriptHistory(Path(args.dir) if args.dir else default_migrations_dir())
     revisions = history.revisions()
@@ -42,11 +73,29 @@ def run_list(args) -> int:
 
 
 def run_verify(args) -> int:
-    from ..verify import verify_history
+    """Print every step's verdict; exit code 1 when any step failed."""
+    from ..verify import verify
 
-    report = verify_history(args.dsn, args.dir, progress=not args.quiet and args.format == "text")
+    skip = {name: False for name in args.skip}
+    report = verify(args.dsn, args.dir, drift=args.drift,
+                    progress=not args.quiet and args.format == "text", **skip)
     if args.format == "json":
         print_json(report.to_dict())
     else:
-        print(report.text())
+        print(report.text(detail=True))
     return 0 if report.ok else 1
+
+
+def run_status(args) -> int:
+    """Print the status; exit code 1 when --drift finds differences."""
+    from .. import embedded_dsn
+    from ..dsn import dsn_from_env
+    from ..verify import migration_status
+
+    dsn = args.dsn or dsn_from_env() or embedded_dsn("nursery")
+    status = migration_status(dsn, args.dir, drift=args.drift, scratch_dsn=args.scratch_dsn)
+    if args.format == "json":
+        print_json(status.to_dict())
+    else:
+        print(status.text())
+    return 1 if status.drift and not status.drift.ok else 0

@@ -52,6 +52,13 @@ class Draft:
             raise DraftError("approval needs a name", hint="say who approves, e.g. approve(by='alice')")
         return replace(self, approved_by=by.strip())
 
+    @staticmethod
+    def from_revision(path) -> Draft:
+        """The Draft an exported revision file carries (title, rationale, up and down SQL)."""
+        from ..export import from_revision
+
+        return from_revision(path)
+
     @property
     def fingerprint(self) -> str:
         """A stable hash of what the Draft does (title and SQL), for idempotent export."""

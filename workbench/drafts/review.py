@@ -1,0 +1,101 @@
+"""A Draft reviewed in full: safety checks, a dry run (diff, down restores, nothing kept) and
+the advisor findings the change introduces or resolves.
+
+The advisors (``workbench.lint``) run on the before and after snapshots the dry run takes;
+only their snapshot rules run, so the comparison is deterministic. Without the advisors
+installed the review says so and the rest still runs.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from .draft import Draft
+from .dryrun import DryRun, dry_run
+from .safety import SafetyReport, check
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a Draft does and what it breaks: ``safety``, ``dry_run``, and the advisor findings
+    ``introduced`` and ``resolved`` (None when the advisors are not available)."""
+
+    draft: Draft
+    safety: SafetyReport
+    dry_run: DryRun
+    introduced: tuple | None
+    resolved: tuple | None
+
+    @property
+    def restores(self) -> bool | None:
+        return self.dry_run.restores
+
+    @property
+    def diff(self):
+        return self.dry_run.diff
+
+    def changes_frame(self):
+        """DataFrame of the diff, with the parts of each added or removed table spelled out."""
+        from .diffparts import changes_frame
+
+        return changes_frame(self.dry_run.diff)
+
+    def advisors_frame(self):
+        """DataFrame: advisor findings the change introduces (``new``) or resolves (``gone``)."""
+        import pandas as pd
+
+        rows = [{"change": tag, "level": f.level, "rule": f.rule, "object": f.object,
+                 "message": f.message}
+                for tag, found in (("new", self.introduced or ()), ("gone", self.resolved or ()))
+                for f in found]
+        return pd.DataFrame(rows, columns=["change", "level", "rule", "object", "message"])
+
+    def summary_text(self) -> str:
+        lines = [self.dry_run.summary_text(), self.safety.text()]
+        if self.introduced is None:
+            lines.append("advisors: not available (workbench.lint), no before/after comparison")
+        else:
+            lines.append(f"advisors: {len(self.introduced)} new finding(s), "
+                         f"{len(self.resolved)} resolved")
+            lines += [f"  new {f.level} {f.rule}: {f.object}" for f in self.introduced]
+            lines += [f"  gone {f.level} {f.rule}: {f.object}" for f in self.resolved]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary_text()
+
+    def _repr_html_(self) -> str:
+        advisors = ("<p>advisors not available</p>" if self.introduced is None
+                    else self.advisors_frame().to_html(index=False))
+        return (f"<h4>{html.escape(self.draft.title)}</h4>{self.dry_run._repr_html_()}"
+                f"<p><b>safety</b></p>{self.safety._repr_html_()}"
+                f"<p><b>advisors: new and resolved findings</b></p>{advisors}")
+
+
+def advisor_changes(before, after, config=None) -> tuple[tuple | None, tuple | None]:
+    """``(introduced, resolved)`` advisor findings between two snapshots (None, None when the
+    advisors are not installed). Findings are matched by rule, object and message."""
+    try:
+        from ..lint import lint
+    except ImportError:
+        return None, None
+    old = lint(before, None, config).findings
+    new = lint(after, None, config).findings
+    seen_old = {_identity(f) for f in old}
+    seen_new = {_identity(f) for f in new}
+    return (tuple(f for f in new if _identity(f) not in seen_old),
+            tuple(f for f in old if _identity(f) not in seen_new))
+
+
+def _identity(finding) -> tuple:
+    return (finding.key, finding.message)
+
+
+def review(session, draft: Draft, *, config=None, check_down: bool = True,
+           squawk: bool = True) -> Review:
+    """Check ``draft`` (safety), dry-run it on ``session`` (rolled back) and compare the
+    advisors' findings before and after."""
+    result = dry_run(session, draft, check_down=check_down)
+    safety = check(draft, result.before, config, squawk=squawk)
+    introduced, resolved = advisor_changes(result.before, result.after, config)
+    return Review(draft, safety, result, introduced, resolved)

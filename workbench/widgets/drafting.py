@@ -1,0 +1,201 @@
+"""The drafting panel: choose a builder, fill its form, see the SQL (up and down), the safety
+findings and the dry-run diff, and approve the Draft.
+
+A thin face over plain functions, each callable without widgets:
+:func:`workbench.drafts.builders.forms.build` (Preview), :func:`workbench.drafts.safety.check`,
+:func:`workbench.drafts.review.review` (Dry run) and :func:`workbench.drafts.reparse.approve`
+(Approve). Handlers write into Output widgets and show errors there as plain messages.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as widgets
+
+from ..drafts import Draft
+from ..drafts.builders.forms import FORMS, Field, build
+from ..drafts.reparse import approve
+from ..drafts.review import Review, review
+from ..drafts.safety import SafetyReport, check
+from ..errors import WorkbenchError
+
+FULL = widgets.Layout(width="100%")
+
+
+def field_widget(field: Field) -> widgets.Widget:
+    """The input widget for one form field."""
+    if field.kind == "check":
+        return widgets.Checkbox(value=bool(field.default), description=field.label)
+    if field.kind == "choice":
+        return widgets.Dropdown(options=field.options, value=field.default, description=field.label)
+    if field.kind == "area":
+        return widgets.Textarea(value=field.default, description=field.label, rows=5, layout=FULL)
+    return widgets.Text(value=field.default, description=field.label, layout=FULL)
+
+
+def draft_sql_text(draft: Draft) -> str:
+    """The Draft as the panel shows it: title, up SQL, down SQL, notes."""
+    down = draft.down.strip() or f"-- irreversible: {draft.irreversible}"
+    lines = [f"-- {draft.title}", "-- up", draft.up.strip(), "-- down", down]
+    return "\n".join(lines + [f"-- note: {note}" for note in draft.notes]) + "\n"
+
+
+def probe_matrix(session, draft: Draft):
+    """The RLS isolation matrix of the tables ``draft`` touches, with the Draft applied
+    (in a rolled-back transaction): the plain-function twin of the RLS matrix button."""
+    from ..drafts.touched import tables_touched
+    from ..verify.rls_probe import probe
+
+    return probe(session, draft, tables=tables_touched(draft.up)).matrix
+
+
+def find_rls_matrix() -> Callable | None:
+    """:func:`probe_matrix` when the RLS isolation probe (``workbench.verify.rls_probe``) is
+    installed, else None (the panel then has no RLS matrix button)."""
+    try:
+        from ..verify import rls_probe  # noqa: F401
+    except ImportError:
+        return None
+    return probe_matrix
+
+
+class DraftingPanel(widgets.VBox):
+    """Builder, form, and the Preview / Dry run / Approve buttons with their outputs.
+
+    ``draft`` is the last Draft built, ``safety`` its SafetyReport, ``review`` its Review,
+    ``approved`` the approved Draft. ``rls_matrix(session, draft)`` (optional) fills the RLS slot.
+    """
+
+    def __init__(self, session, snapshot=None, builder: str = "create table",
+                 reviewer: str = "", rls_matrix: Callable | None = None, **values):
+        self.session, self.snapshot = session, snapshot
+        self.draft: Draft | None = None
+        self.safety: SafetyReport | None = None
+        self.review: Review | None = None
+        self.approved: Draft | None = None
+        self.rls_matrix = rls_matrix if rls_matrix is not None else find_rls_matrix()
+        self.builder = widgets.Dropdown(options=list(FORMS), value=builder, description="builder")
+        self.reviewer = widgets.Text(value=reviewer, description="reviewer")
+        self.form, self.fields = widgets.VBox(), {}
+        self.status, self.sql_out = widgets.Output(), widgets.Output()
+        self.safety_out, self.dryrun_out, self.rls_out = (widgets.Output() for _ in range(3))
+        self.builder.observe(lambda change: self.show_form(), names="value")
+        self.show_form(values)
+        super().__init__([self.builder, self.form, self._buttons(), self.status,
+                          self._tabs()])
+
+    def _buttons(self) -> widgets.HBox:
+        buttons = []
+        for label, handler, style in (("Preview", self.on_preview, "info"),
+                                      ("Dry run", self.on_dry_run, "warning"),
+                                      ("Approve", self.on_approve, "success")):
+            button = widgets.Button(description=label, button_style=style)
+            button.on_click(lambda _, h=handler: h())
+            buttons.append(button)
+        if self.rls_matrix is not None:
+            button = widgets.Button(description="RLS matrix")
+            button.on_click(lambda _: self.on_rls_matrix())
+            buttons.append(button)
+        return widgets.HBox([*buttons, self.reviewer])
+
+    def _tabs(self) -> widgets.Tab:
+        tabs = widgets.Tab([self.sql_out, self.safety_out, self.dryrun_out, self.rls_out])
+        for index, title in enumerate(("SQL", "safety", "dry run", "RLS matrix")):
+            tabs.set_title(index, title)
+        return tabs
+
+    # --- the form ----------------------------------------------------------------------------
+
+    def show_form(self, values: dict | None = None) -> None:
+        """Build the chosen builder's form (filled with ``values``)."""
+        self.fields = {f.name: field_widget(f) for f in FORMS[self.builder.value]}
+        self.set_values(**(values or {}))
+        self.form.children = tuple(self.fields.values())
+
+    def set_values(self, **values) -> None:
+        """Fill form fields by name (unknown names are an error)."""
+        for name, value in values.items():
+            if name not in self.fields:
+                raise WorkbenchError(f"the {self.builder.value!r} form has no field {name!r}",
+                                     hint=f"fields: {', '.join(self.fields)}")
+            self.fields[name].value = value
+
+    def values(self) -> dict:
+        """The form's current values."""
+        return {name: w.value for name, w in self.fields.items()}
+
+    # --- the buttons -------------------------------------------------------------------------
+
+    def _clear(self, *outs) -> None:
+        for out in (self.status, *outs):
+            out.outputs = ()
+
+    def _fail(self, exc: Exception) -> None:
+        text = exc.message if isinstance(exc, WorkbenchError) else f"{type(exc).__name__}: {exc}"
+        self.status.append_stdout(f"problem: {text}\n")
+
+    def on_preview(self) -> Draft | None:
+        """Build the Draft from the form; show its SQL and the safety findings."""
+        self._clear(self.sql_out, self.safety_out, self.dryrun_out)
+        self.draft = self.safety = self.review = self.approved = None
+        try:
+            self.draft = build(self.builder.value, self.values(), self.snapshot)
+            self.sql_out.append_stdout(draft_sql_text(self.draft))
+            self.safety = check(self.draft, self.snapshot)
+        except Exception as exc:  # shown in the panel, never as a traceback
+            self._fail(exc)
+            return None
+        self.safety_out.append_stdout(self.safety.text() + "\n")
+        if len(self.safety):
+            self.safety_out.append_display_data(self.safety.frame())
+        self.status.append_stdout(f"drafted: {self.draft.title}\n")
+        return self.draft
+
+    def on_dry_run(self) -> Review | None:
+        """Dry-run the Draft (rolled back): the diff, down restores, advisor findings."""
+        self._clear(self.dryrun_out)
+        if self.draft is None and self.on_preview() is None:
+            return None
+        try:
+            self.review = review(self.session, self.draft)
+        except Exception as exc:
+            self._fail(exc)
+            return None
+        self.dryrun_out.append_stdout(self.review.dry_run.summary_text() + "\n")
+        self.dryrun_out.append_display_data(self.review.changes_frame())
+        if self.review.introduced is not None:
+            self.dryrun_out.append_display_data(self.review.advisors_frame())
+        self.status.append_stdout("dry run done: nothing was kept\n")
+        return self.review
+
+    def on_approve(self) -> Draft | None:
+        """Re-parse the Draft and mark it approved by the reviewer."""
+        self._clear()
+        if self.draft is None:
+            self.status.append_stdout("problem: nothing to approve yet: press Preview first\n")
+            return None
+        try:
+            self.approved = approve(self.draft, by=self.reviewer.value)
+        except Exception as exc:
+            self._fail(exc)
+            return None
+        self.status.append_stdout(f"approved by {self.approved.approved_by}: {self.draft.title}\n")
+        return self.approved
+
+    def on_rls_matrix(self):
+        """Fill the RLS slot with the probe's matrix for the Draft (when a probe is wired)."""
+        self._clear(self.rls_out)
+        if self.rls_matrix is None or (self.draft is None and self.on_preview() is None):
+            return None
+        try:
+            result = self.rls_matrix(self.session, self.draft)
+        except Exception as exc:
+            self._fail(exc)
+            return None
+        self.rls_out.append_display_data(result)
+        return result
+
+
+def drafting_panel(session, snapshot=None, builder: str = "create table", **values) -> DraftingPanel:
+    """A :class:`DraftingPanel` on ``session``, the ``builder`` form filled with ``values``."""
+    return DraftingPanel(session, snapshot, builder, **values)
