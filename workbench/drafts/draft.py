@@ -47,10 +47,13 @@ class Draft:
         return self.approved_by is not None
 
     def approve(self, by: str = "reviewer") -> Draft:
-        """This Draft marked approved by ``by`` (a new object: Drafts are immutable)."""
+        """This Draft, re-parsed (parse → print → parse), marked approved by ``by`` (a new
+        object: Drafts are immutable)."""
         if not by.strip():
             raise DraftError("approval needs a name", hint="say who approves, e.g. approve(by='alice')")
-        return replace(self, approved_by=by.strip())
+        from .reparse import reparse  # the parser's safety belt, checked at approval
+
+        return replace(reparse(self), approved_by=by.strip())
 
     @staticmethod
     def from_revision(path) -> Draft:
