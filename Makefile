@@ -33,6 +33,8 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/inspect.py
+	$(BIN)/python benchmarks/erd.py
+	$(BIN)/python benchmarks/advise.py
 
 stop:
 	-$(BIN)/workbench server stop

@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 DEFAULT_DEMO = "nursery"
 
 __all__ = ["connect", "inspect", "Schema", "diff", "erd", "central_tables", "path", "implied_relationships",
-           "Draft", "dry_run", "export_draft", "verify_history", "Session", "Settings",
+           "Draft", "explain", "dry_run", "export_draft", "verify_history", "Session", "Settings",
            "WorkbenchError", "mask_dsn"]
 
 
@@ -69,6 +69,13 @@ def __getattr__(name: str):
 
         return Draft
     raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+
+
+def explain(target, sql: str, **options):
+    """EXPLAIN ``sql`` (ANALYZE in a rolled-back transaction on request) as a ``Plan``."""
+    from .plans import explain as _explain
+
+    return _explain(target, sql, **options)
 
 
 def dry_run(target, draft, **options):

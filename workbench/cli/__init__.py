@@ -10,9 +10,9 @@ import sys
 
 from ..dsn import scrub
 from ..errors import WorkbenchError
-from . import demo, erd, inspect, lab, lint, migrations, report, rls, server, types
+from . import advise, demo, erd, explain, inspect, lab, lint, migrations, report, rls, server, types
 
-COMMANDS = (inspect, erd, lint, rls, types, report, demo, migrations, server, lab)
+COMMANDS = (inspect, erd, lint, explain, advise, rls, types, report, demo, migrations, server, lab)
 
 EPILOG = """\
 Without --dsn (or WORKBENCH_DSN) the commands use the embedded PostgreSQL kept in

@@ -1,0 +1,47 @@
+"""``workbench advise``: indexes for a workload, costed what-if and proven by measurement."""
+from __future__ import annotations
+
+from .common import add_dsn_option, add_format_option, print_json
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "advise", help="recommend indexes for a workload (a .sql file or pg_stat_statements)",
+        description="Propose candidate indexes for each query, cost them what-if (HypoPG, or real "
+                    "indexes in a rolled-back transaction), choose a small set for the whole "
+                    "workload and measure it before/after. Nothing in the database is changed.")
+    add_dsn_option(parser)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("-f", "--file", metavar="QUERIES.sql",
+                        help="the workload: statements separated by semicolons; a comment line before "
+                             "a statement labels it, '-- calls: N' weights it")
+    source.add_argument("--pg-stat-statements", action="store_true",
+                        help="the workload: the statements that took most time, from pg_stat_statements")
+    parser.add_argument("--method", choices=("auto", "hypopg", "real"), default="auto",
+                        help="what-if costing (default: HypoPG when available, else real indexes rolled back)")
+    parser.add_argument("--no-measure", action="store_true",
+                        help="estimate only; do not run the queries before and after")
+    parser.add_argument("--max-indexes", type=int, default=10, metavar="N",
+                        help="recommend at most N indexes (default: 10)")
+    parser.add_argument("--limit", type=int, default=50, metavar="N",
+                        help="with --pg-stat-statements: the N statements with the most total time (default: 50)")
+    add_format_option(parser, choices=("text", "json"))
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import workbench
+    from ..indexes import Limits, advise, queries_from_file, queries_from_pg_stat_statements
+
+    with workbench.connect(args.dsn) as session:
+        if args.pg_stat_statements:
+            queries = queries_from_pg_stat_statements(session, limit=args.limit)
+        else:
+            queries = queries_from_file(args.file)
+        advice = advise(session, queries, method=args.method, measure=not args.no_measure,
+                        limits=Limits(max_indexes=args.max_indexes), progress=True)
+    if args.format == "json":
+        print_json(advice.to_dict())
+    else:
+        print(advice.summary_text())
+    return 0

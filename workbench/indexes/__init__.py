@@ -1,0 +1,48 @@
+"""The indexes station: candidate indexes from parsed SQL, what-if costing, workload advice.
+
+- :func:`candidates` lists the indexes worth trying for one query (no server needed beyond
+  a schema snapshot).
+- :func:`advise` costs them (HypoPG, or real indexes in a rolled-back transaction), picks a
+  small set for a workload, proves it by measuring, and returns :class:`Advice` whose
+  recommendations each carry a Draft.
+- :func:`queries_from_file` / :func:`queries_from_pg_stat_statements` load workloads.
+"""
+from __future__ import annotations
+
+from .advice import Advice, QueryResult, Recommendation
+from .candidates import Generated, Options
+from .choose import Limits
+from .model import Candidate, KeyPart
+from .query import QueryShape, analyse
+from .sources import Query, queries_from_file, queries_from_pg_stat_statements, queries_from_sql
+from .whatif import WhatIf
+
+__all__ = ["advise", "candidates", "Advice", "QueryResult", "Recommendation", "Candidate", "KeyPart",
+           "Generated", "Options", "Limits", "Query", "QueryShape", "WhatIf", "analyse",
+           "queries_from_file", "queries_from_pg_stat_statements", "queries_from_sql"]
+
+
+def candidates(sql: str, schema, *, stats: dict | None = None, trigram: bool = False) -> Generated:
+    """The candidate indexes for one statement, given a ``Schema`` snapshot (see :mod:`.candidates`)."""
+    from .candidates import generate
+
+    return generate(analyse(sql, schema), schema, stats, Options(trigram=trigram))
+
+
+def advise(target, queries, *, method: str = "auto", measure: bool = True, runs: int = 3,
+           limits: Limits = Limits(), tenants: bool = True, progress: bool = False,
+           schema=None) -> Advice:
+    """Index advice for ``queries`` (SQL text, a list of SQL strings, or Query objects) on ``target``.
+
+    ``method``: ``auto`` (HypoPG when available, else real indexes in a rolled-back
+    transaction), ``hypopg`` or ``real``. ``measure`` runs each affected query before and
+    after with the recommended indexes built for real (rolled back), and for the smallest
+    and largest tenant when it filters on a tenant column; any index that makes a case
+    slower is left out. Nothing is changed in the database.
+    """
+    from .advice import build_advice
+    from .advisor import run_advice
+
+    run = run_advice(target, queries, method=method, measure=measure, runs=runs, limits=limits,
+                     tenants=tenants, progress=progress, schema=schema)
+    return build_advice(run)

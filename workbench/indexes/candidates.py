@@ -1,0 +1,211 @@
+"""Candidate indexes for a query, from what it asks of each table (see :mod:`.query`).
+
+Per table access the generator builds key lists the way a careful engineer would:
+equality columns first (the tenant column leading), then IN lists, then the range column,
+then ORDER BY columns with their direction; and variations of those: the same without the
+constant conditions, which move into a partial index's WHERE (``status = 'open'``,
+``deleted_at IS NULL``); INCLUDE columns so the query can be answered from the index alone;
+expression keys (``lower(email)``); single-column and join-key indexes; a trigram GIN index
+for ``LIKE '%…%'``/``ILIKE`` when ``pg_trgm`` can be used. Candidates an existing index
+already covers (a duplicate or a prefix of it) are dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .existing import covering_index
+from .model import Candidate, KeyPart
+from .query import TENANT_COLUMNS, Access, Condition, Key, QueryShape
+from .stats import ColumnStats
+
+PARTIAL_OPS = ("null", "not_null", "bool")
+CHOICE_OPS = ("eq", "in", "ne")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Limits and switches of the candidate generator."""
+
+    trigram: bool = False
+    max_keys: int = 5
+    max_include: int = 4
+    max_per_access: int = 10
+    low_cardinality: int = 100
+    wide_bytes: int = 48
+
+
+@dataclass
+class Generated:
+    """The candidates kept, and those dropped because an existing index covers them."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    covered: list[tuple[Candidate, str]] = field(default_factory=list)
+
+
+def generate(shape: QueryShape, schema, stats: dict | None = None, options: Options = Options()) -> Generated:
+    """Candidates for every table the query reads, duplicates and covered ones removed."""
+    result, seen = Generated(), set()
+    for access in shape.accesses:
+        indexes = schema.table((access.schema, access.table)).indexes
+        for candidate in access_candidates(access, stats or {}, options):
+            if candidate.identity in seen:
+                continue
+            seen.add(candidate.identity)
+            existing = covering_index(candidate, indexes)
+            if existing is not None:
+                result.covered.append((candidate, existing.name))
+            else:
+                result.candidates.append(candidate)
+    return result
+
+
+def access_candidates(access: Access, stats: dict, options: Options) -> list[Candidate]:
+    """Candidates for one table access, most promising first."""
+    variants = key_variants(access, stats)
+    found: list[Candidate] = []
+    fixed = partial_conditions(access, stats, options)
+    for keys, kinds in variants:
+        found.append(make(access, keys, kinds, options))
+        found += covering(access, keys, kinds, None, options)
+        if fixed:
+            partial_keys = [k for k in keys if k.sql not in {c.key.sql for c in fixed}] or \
+                           order_or_first(access, fixed)
+            predicate = " AND ".join(sorted(dict.fromkeys(c.sql for c in fixed)))
+            found += [with_predicate_columns(c, fixed) for c in
+                      [make(access, partial_keys, kinds, options, predicate),
+                       *covering(access, partial_keys, kinds, fixed, options, predicate)]]
+    found += trigram_candidates(access, options)
+    unique = list({c.identity: c for c in reversed(found) if c.keys}.values())[::-1]
+    return unique[:options.max_per_access]
+
+
+def with_predicate_columns(candidate: Candidate, fixed: list[Condition]) -> Candidate:
+    columns = tuple(dict.fromkeys(c for condition in fixed for c in condition.key.columns))
+    return replace(candidate, predicate_columns=columns)
+
+
+def key_variants(access: Access, stats: dict) -> list[tuple[list[KeyPart], tuple[str, ...]]]:
+    """Key lists: equality+range(+order), equality+order, single columns, join keys."""
+    equal = equality_keys(access, stats)
+    ranges = distinct_keys([c.key for c in access.conditions if c.op == "range"])
+    order = [part(key, desc) for key, desc in access.order]
+    variants = []
+    if equal or ranges:
+        main = equal + [part(k) for k in ranges[:1]]
+        if order and ranges and order[0].sql == ranges[0].sql:
+            main = equal + order
+        variants.append((main + [part(k) for k in ranges[1:2]], ("equality", "range")))
+    if order:
+        trailing = [part(k) for k in ranges if k.sql not in {p.sql for p in order}][:1]
+        variants.append((equal + order + trailing, ("equality", "order")))
+    singles = [k for k in equal if not is_constant_key(access, k)] + [part(k) for k in ranges[:1]]
+    variants += [([k], ("single",)) for k in singles]
+    tenant = [k for k in equal if k.sql in TENANT_COLUMNS]
+    for key in distinct_keys(access.joins):
+        variants.append(([part(key)], ("join",)))
+        if tenant and key.sql not in TENANT_COLUMNS:
+            variants.append(([tenant[0], part(key)], ("join", "equality")))
+    order_keys = {p.sql for p in order}
+    return [(relative(keys, order_keys), kinds) for keys, kinds in variants]
+
+
+def equality_keys(access: Access, stats: dict) -> list[KeyPart]:
+    """Equality and IN keys: the tenant column first, parameters before constants, IN last."""
+    conditions = [c for c in access.conditions if c.op == "eq"]
+    conditions.sort(key=lambda c: (not c.tenant, c.constant))
+    keys = distinct_keys([c.key for c in conditions])
+    keys += [k for k in distinct_keys([c.key for c in access.conditions if c.op == "in"]) if k not in keys]
+    return [part(k) for k in keys]
+
+
+def is_constant_key(access: Access, key: KeyPart) -> bool:
+    return all(c.constant for c in access.conditions if c.key.sql == key.sql)
+
+
+def partial_conditions(access: Access, stats: dict, options: Options) -> list[Condition]:
+    """Constant conditions worth moving into a partial index's WHERE clause."""
+    found = []
+    for condition in access.conditions:
+        if condition.op in PARTIAL_OPS:
+            found.append(condition)
+        elif (condition.op in CHOICE_OPS and condition.constant and not condition.key.expression
+              and condition.key.sql not in TENANT_COLUMNS
+              and few_values(stats.get((access.schema, access.table, condition.key.sql)), options)):
+            found.append(condition)
+    return found
+
+
+def few_values(column: ColumnStats | None, options: Options) -> bool:
+    """Whether a column has few distinct values (unknown statistics: assume it may)."""
+    return column is None or 0 < column.distinct <= options.low_cardinality
+
+
+def order_or_first(access: Access, fixed: list[Condition]) -> list[KeyPart]:
+    """Keys for a partial index whose conditions all moved into WHERE."""
+    if access.order:
+        return relative([part(key, desc) for key, desc in access.order], {k.sql for k, _ in access.order})
+    return [part(fixed[0].key)]
+
+
+def covering(access: Access, keys: list[KeyPart], kinds, fixed, options: Options,
+             predicate: str | None = None) -> list[Candidate]:
+    """The same index with INCLUDE columns, when that lets the query skip the table."""
+    if access.columns is None:
+        return []
+    stored = {c for key in keys for c in key.columns}
+    only_in_where = {c.key.sql for c in fixed or ()} - {c for k in keys for c in k.columns}
+    extra = [c for c in access.all_columns if c in access.columns and c not in stored
+             and c not in only_in_where]
+    if not extra or len(extra) > options.max_include:
+        return []
+    return [make(access, keys, (*kinds, "covering"), options, predicate, tuple(extra))]
+
+
+def trigram_candidates(access: Access, options: Options) -> list[Candidate]:
+    """GIN trigram indexes for substring and case-insensitive patterns."""
+    if not options.trigram:
+        return []
+    keys = distinct_keys([c.key for c in access.conditions if c.op in ("contains", "like")])
+    return [Candidate(access.schema, access.table,
+                      (KeyPart(k.sql, k.expression, opclass="gin_trgm_ops", bare=k.bare, columns=k.columns),),
+                      method="gin", kinds=("trigram",), extension="pg_trgm") for k in keys]
+
+
+def make(access: Access, keys: list[KeyPart], kinds, options: Options, predicate: str | None = None,
+         include: tuple[str, ...] = ()) -> Candidate:
+    keys = keys[:options.max_keys]
+    return Candidate(access.schema, access.table, tuple(keys), include, predicate,
+                     kinds=describe(access, keys, predicate, include))
+
+
+def describe(access: Access, keys: list[KeyPart], predicate: str | None, include) -> tuple[str, ...]:
+    """What the index is made of: equality, range, order, join keys; partial, covering…"""
+    roles = {"equality": {c.key.sql for c in access.conditions if c.op in ("eq", "in")},
+             "range": {c.key.sql for c in access.conditions if c.op == "range"},
+             "order": {k.sql for k, _ in access.order},
+             "join": {k.sql for k in access.joins}}
+    sqls = {k.sql for k in keys}
+    kinds = [role for role, members in roles.items() if sqls & members]
+    kinds += ["multi-column"] if len(keys) >= 2 else []
+    kinds += ["expression"] if any(k.expression for k in keys) else []
+    kinds += ["partial"] if predicate else []
+    kinds += ["covering"] if include else []
+    return tuple(kinds)
+
+
+def part(key: Key, descending: bool = False) -> KeyPart:
+    return KeyPart(key.sql, key.expression, descending, bare=key.bare, columns=key.columns)
+
+
+def distinct_keys(keys: list[Key]) -> list[Key]:
+    return list({key.sql: key for key in reversed(keys)}.values())[::-1]
+
+
+def relative(keys: list[KeyPart], order: set[str] = frozenset()) -> list[KeyPart]:
+    """Drop repeated keys; flip the ORDER BY keys when the first is descending (a btree index
+    is read backwards just as well), so ``ORDER BY a DESC`` asks for ``(a)``."""
+    unique = list({k.sql: k for k in reversed(keys)}.values())[::-1]
+    ordered = [k for k in unique if k.sql in order]
+    if ordered and ordered[0].descending:
+        return [k.flipped() if k.sql in order else k for k in unique]
+    return unique

@@ -1,0 +1,159 @@
+"""The what-if matrix: each query's estimated cost without new indexes, and with each candidate alone.
+
+One trial per candidate: it is made visible once and every query reading its table is
+planned against it, so a workload costs one index build (or one HypoPG call) per candidate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import WorkbenchError
+from ..plans import Plan
+from .model import Candidate
+from .query import QueryShape
+from .sources import Query
+from .whatif import Hypothetical, WhatIf
+
+
+@dataclass
+class Evaluation:
+    """Baseline plans, and per (query number, candidate) the estimated cost and whether it was used."""
+
+    queries: list[Query]
+    shapes: list[QueryShape | None]
+    baseline: list[Plan | None]
+    errors: dict[int, str] = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
+    made: dict[Candidate, Hypothetical] = field(default_factory=dict)
+    costs: dict[tuple[int, Candidate], float] = field(default_factory=dict)
+    used: dict[tuple[int, Candidate], bool] = field(default_factory=dict)
+    origins: dict[Candidate, set[int]] = field(default_factory=dict)
+    joined: dict[tuple[int, Candidate], tuple[float, frozenset]] = field(default_factory=dict)
+
+    def base_cost(self, number: int) -> float | None:
+        plan = self.baseline[number]
+        return plan.total_cost if plan is not None else None
+
+    def cost(self, number: int, candidate: Candidate, chosen=frozenset()) -> float | None:
+        """Estimated cost of query ``number`` with ``candidate`` (None when not tried); with the
+        ``chosen`` set, the cost next to the indexes it joins with, when those are all chosen."""
+        alone = self.costs.get((number, candidate))
+        joined = self.joined.get((number, candidate))
+        if joined is not None and joined[1] <= set(chosen):
+            return joined[0] if alone is None else min(alone, joined[0])
+        return alone
+
+    def helps(self, number: int, candidate: Candidate, chosen=frozenset()) -> bool:
+        """Whether the plan with ``candidate`` (and ``chosen``) uses it and is cheaper than without."""
+        cost, base = self.cost(number, candidate, chosen), self.base_cost(number)
+        joined = self.joined.get((number, candidate))
+        used = self.used.get((number, candidate)) or (joined is not None and joined[1] <= set(chosen))
+        return bool(used) and cost is not None and base is not None and cost < base
+
+    def requires(self, candidate: Candidate) -> frozenset:
+        """The indexes ``candidate`` was costed next to, for some join query."""
+        found = [needed for (_, c), (_, needed) in self.joined.items() if c is candidate]
+        return frozenset().union(*found) if found else frozenset()
+
+    def relevant(self, candidate: Candidate) -> list[int]:
+        """The numbers of the queries that read the candidate's table."""
+        return [n for n, shape in enumerate(self.shapes)
+                if shape is not None and n not in self.errors and candidate.table_key in shape.tables]
+
+    def size(self, candidate: Candidate) -> int | None:
+        made = self.made.get(candidate)
+        return made.size_bytes if made is not None and made.ok else None
+
+
+def baseline(whatif: WhatIf, queries: list[Query], shapes: list[QueryShape | None],
+             errors: dict[int, str]) -> list[Plan | None]:
+    """Each query's plan with the indexes that exist (None for queries that cannot be planned)."""
+    plans = []
+    for number, query in enumerate(queries):
+        if number in errors:
+            plans.append(None)
+            continue
+        try:
+            plans.append(whatif.plan(query))
+        except WorkbenchError as exc:
+            errors[number] = exc.what
+            plans.append(None)
+    return plans
+
+
+def evaluate(whatif: WhatIf, queries: list[Query], shapes: list[QueryShape | None],
+             candidates: list[Candidate], errors: dict[int, str] | None = None,
+             tick: Callable[[str], None] | None = None) -> Evaluation:
+    """Plan every query against every candidate of a table it reads, one candidate at a time."""
+    errors = dict(errors or {})
+    result = Evaluation(queries, shapes, baseline(whatif, queries, shapes, errors), errors,
+                        list(candidates))
+    for candidate in candidates:
+        with whatif.trial([candidate]) as made:
+            result.made[candidate] = made[candidate]
+            if made[candidate].ok:
+                record(whatif, result, candidate, made[candidate])
+        if tick:
+            tick(candidate.table)
+    return result
+
+
+def record(whatif: WhatIf, result: Evaluation, candidate: Candidate, made: Hypothetical) -> None:
+    for number in result.relevant(candidate):
+        try:
+            plan = whatif.plan(result.queries[number])
+        except WorkbenchError:
+            continue
+        result.costs[(number, candidate)] = min(plan.total_cost, result.base_cost(number))
+        result.used[(number, candidate)] = made.name in plan.indexes_used()
+
+
+def joined_queries(evaluation: Evaluation) -> list[int]:
+    """The plannable queries that read more than one table."""
+    return [n for n, shape in enumerate(evaluation.shapes)
+            if shape is not None and n not in evaluation.errors and len(shape.tables) > 1]
+
+
+def evaluate_in_context(whatif: WhatIf, evaluation: Evaluation, chosen: list[Candidate],
+                        tick: Callable[[str], None] | None = None) -> bool:
+    """A second pass for joins: cost the other candidates of joined tables with the chosen
+    indexes of those tables present, since a join often needs an index on each side (one
+    alone changes nothing). Improved costs replace the first pass's; True if any did."""
+    joined = joined_queries(evaluation)
+    tables = {t for n in joined for t in evaluation.shapes[n].tables}
+    context = [c for c in chosen if c.table_key in tables]
+    others = [c for c in evaluation.candidates
+              if c not in chosen and evaluation.size(c) and c.table_key in tables]
+    if not joined or not context or not others:
+        return False
+    improved = False
+    with whatif.trial(context) as present:
+        names = {h.name: c for c, h in present.items() if h.ok}
+        for candidate in others:
+            with whatif.trial([candidate]) as made:
+                if made[candidate].ok:
+                    improved |= record_joined(whatif, evaluation, candidate, made[candidate], joined, names)
+            if tick:
+                tick(f"{candidate.table} (joins)")
+    return improved
+
+
+def record_joined(whatif: WhatIf, evaluation: Evaluation, candidate: Candidate, made: Hypothetical,
+                  joined: list[int], names: dict) -> bool:
+    """Keep a join query's cost with ``candidate`` next to the chosen indexes, when it is lower."""
+    improved = False
+    for number in joined:
+        if candidate.table_key not in evaluation.shapes[number].tables:
+            continue
+        try:
+            plan = whatif.plan(evaluation.queries[number])
+        except WorkbenchError:
+            continue
+        known = evaluation.costs.get((number, candidate), evaluation.base_cost(number))
+        used = plan.indexes_used()
+        if made.name in used and plan.total_cost < known:
+            needed = frozenset(names[n] for n in used if n in names)
+            evaluation.joined[(number, candidate)] = (plan.total_cost, needed)
+            improved = True
+    return improved
