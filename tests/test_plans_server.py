@@ -124,3 +124,15 @@ def test_cli_explain_json(shop, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["analyzed"] and data["params"] == ["pending"]
     assert data["hot_spots"][0]["kind"] == "slowest"
+
+
+def test_workbench_line_magic_shows_and_connects(shop, scratch_dsn):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "workbench.magics")
+    shell.user_ns["session"] = shop
+    assert shell.run_line_magic("workbench", "").startswith(f"database {shop.database!r} on PostgreSQL")
+    shown = shell.run_line_magic("workbench", f"connect {scratch_dsn}")
+    assert shell.user_ns["session"] is not shop and scratch_dsn.split("dbname=")[-1].split()[0] in shown
+    shell.user_ns["session"].close()

@@ -1,6 +1,8 @@
-"""IPython magics: ``%%explain`` shows a cell's query plan in plain words.
+"""IPython magics: ``%workbench`` connects and shows the database; ``%%explain`` shows a
+cell's query plan in plain words.
 
-Load with ``%load_ext workbench.magics``, then::
+Load with ``%load_ext workbench.magics``, then ``%workbench`` (the current database),
+``%workbench connect [DSN]`` (a new ``session`` variable, on the demo database by default), or::
 
     %%explain --analyze
     SELECT … FROM nursery.tasks WHERE …
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .errors import WorkbenchError
@@ -46,6 +48,26 @@ class WorkbenchMagics(Magics):
         return self._sessions[dsn]
 
     @magic_arguments()
+    @argument("action", nargs="?", choices=("show", "connect"), default="show",
+              help="show the current database (default), or connect and set `session`")
+    @argument("dsn", nargs="*", help="with connect: the DSN (default: WORKBENCH_DSN or the demo)")
+    @argument("--database", help="with connect: another database of the same server")
+    @line_magic
+    def workbench(self, line: str):
+        """``%workbench``: the database the notebook works on; ``%workbench connect [DSN]``."""
+        args = parse_argstring(self.workbench, line)
+        try:
+            if args.action == "connect":
+                import workbench
+
+                dsn = " ".join(args.dsn) or None  # a key=value DSN has spaces
+                self.shell.user_ns["session"] = workbench.connect(dsn, database=args.database)
+            return describe(self.session(None, None))
+        except WorkbenchError as exc:
+            print(exc.message, file=sys.stderr)
+            return None
+
+    @magic_arguments()
     @argument("--analyze", action="store_true", help="run the statement (rolled back) for actual figures")
     @argument("--param", action="append", metavar="VALUE", help="a value for $1, $2 … (repeatable)")
     @argument("--session", metavar="NAME", help="the notebook variable holding the Session")
@@ -66,6 +88,15 @@ class WorkbenchMagics(Magics):
         if args.output:
             self.shell.user_ns[args.output] = plan
         return plan
+
+
+def describe(session) -> str:
+    """One line about the session's database: name, server version, masked DSN."""
+    from .dsn import mask_dsn
+
+    info = session.conn.info
+    version = f"{info.server_version // 10000}.{info.server_version % 100}"
+    return f"database {info.dbname!r} on PostgreSQL {version} ({mask_dsn(session.dsn)})"
 
 
 def load_ipython_extension(ipython) -> None:

@@ -38,6 +38,7 @@ def jupyterlab(tmp_path_factory):
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", "--allow-root",
          f"--notebook-dir={folder / 'notebooks'}", "--LabApp.news_url=None",
+         f"--LabApp.workspaces_dir={folder / 'workspaces'}",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
@@ -46,7 +47,11 @@ def jupyterlab(tmp_path_factory):
         yield base, token
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def wait_until_up(url: str, seconds: float = 60) -> None:

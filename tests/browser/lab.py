@@ -8,7 +8,17 @@ def open_notebook(page, jupyterlab, name: str) -> None:
     base, token = jupyterlab
     page.goto(f"{base}/lab/tree/{name}?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    choose_kernel_if_asked(page)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+
+
+def choose_kernel_if_asked(page) -> None:
+    """Accept the default kernel when JupyterLab asks which one to start."""
+    try:
+        page.wait_for_selector(".jp-Dialog button.jp-mod-accept", timeout=3_000)
+    except Exception:  # no dialog: the kernel starts by itself
+        return
+    page.click(".jp-Dialog button.jp-mod-accept")
 
 
 def run_all_cells(page) -> None:
