@@ -6,10 +6,10 @@ RUN_ALL = '.lm-Menu-item[data-command="runmenu:run-all"]'
 
 def open_notebook(page, jupyterlab, name: str) -> None:
     base, token = jupyterlab
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")  # a clean workspace: one notebook
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     choose_kernel_if_asked(page)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']:visible", timeout=60_000)
 
 
 def choose_kernel_if_asked(page) -> None:
@@ -22,18 +22,30 @@ def choose_kernel_if_asked(page) -> None:
 
 
 def run_all_cells(page) -> None:
-    page.click("text=Run", timeout=10_000)
-    page.click(RUN_ALL)
+    """Run > Run All Cells; clicked again if the kernel was not ready to take it."""
+    for _ in range(3):
+        page.click("text=Run", timeout=10_000)
+        page.click(RUN_ALL)
+        try:
+            page.wait_for_function(STARTED, timeout=15_000)
+            return
+        except Exception:  # the click came before the kernel was ready: try again
+            page.keyboard.press("Escape")
+    raise AssertionError("Run All Cells started no cell")
+
+
+STARTED = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+    .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+ALL_RAN = """() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
 
 
 def wait_for_kernel_idle(page, timeout_ms: int = 180_000) -> None:
-    """Wait until every cell has run: no cell shows ``[*]`` and the kernel is idle."""
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')];
-            return prompts.length > 0 && prompts.every(p => !p.textContent.includes('*'));
-        }""", timeout=timeout_ms)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout_ms)
+    """Wait until every code cell has run (each shows its execution count) and the kernel is idle."""
+    page.wait_for_function(ALL_RAN, timeout=timeout_ms)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']:visible", timeout=timeout_ms)
 
 
 def error_outputs(page) -> list[str]:
