@@ -1,13 +1,17 @@
-"""Identifiers: quoting the way PostgreSQL's ``quote_ident`` does, and qualified names."""
+"""Identifiers: quoting the way PostgreSQL's ``quote_ident`` does, qualified names, and new
+names that fit PostgreSQL's 63-byte limit without clashing."""
 from __future__ import annotations
 
 import pglast
 from pglast import ast
+from typing import Iterable
+
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 _KEYWORDS = frozenset(RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS)
 _FIRST = frozenset("abcdefghijklmnopqrstuvwxyz_")
 _REST = _FIRST | frozenset("0123456789")
+MAX_BYTES = 63
 
 
 def quote_ident(name: str) -> str:
@@ -39,3 +43,32 @@ def parse_name(text: str) -> tuple[str | None, str] | None:
     if not isinstance(found, ast.RangeVar) or found.catalogname or found.alias:
         return None
     return (found.schemaname, found.relname)
+
+
+def fit(name: str, limit: int = MAX_BYTES) -> str:
+    """``name`` cut to at most ``limit`` bytes of UTF-8, never inside a character."""
+    data = name.encode()
+    return name if len(data) <= limit else data[:limit].decode(errors="ignore")
+
+
+def derived_name(parts: Iterable[str], suffix: str, taken: Iterable[str] = ()) -> str:
+    """``part_part_suffix`` within 63 bytes, numbered (``…_suffix1``) when ``taken`` has it."""
+    taken = set(taken)
+    base = "_".join(parts)
+    for number in ("", *map(str, range(1, 100))):
+        tail = f"_{suffix}{number}"
+        candidate = fit(base, MAX_BYTES - len(tail.encode())) + tail
+        if candidate not in taken:
+            return candidate
+    raise ValueError(f"no free name for {base}_{suffix}")
+
+
+def relation_names(snapshot, namespace: str) -> set[str]:
+    """Names taken in ``namespace``'s relation space (tables, views, indexes, sequences);
+    empty without a snapshot."""
+    if snapshot is None:
+        return set()
+    objects = snapshot.objects
+    names = {t.name for t in objects.tables if t.schema == namespace}
+    names |= {i.name for i in objects.indexes if i.schema == namespace}
+    return names | {s.name for s in objects.sequences if s.schema == namespace}

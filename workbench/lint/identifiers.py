@@ -1,40 +1,9 @@
 """New identifiers for drafted fixes: PostgreSQL's 63-byte limit, snake_case, no clashes."""
 from __future__ import annotations
 
-from typing import Iterable
+from ..catalog.names import MAX_BYTES, derived_name, fit, relation_names
 
-from ..catalog import Schema
-
-MAX_BYTES = 63
-
-
-def fit(name: str, limit: int = MAX_BYTES) -> str:
-    """``name`` cut to at most ``limit`` bytes of UTF-8, never inside a character."""
-    data = name.encode()
-    if len(data) <= limit:
-        return name
-    return data[:limit].decode(errors="ignore")
-
-
-def derived_name(parts: Iterable[str], suffix: str, taken: Iterable[str] = ()) -> str:
-    """``part_part_suffix`` within 63 bytes, numbered (``…_suffix1``) if ``taken`` has it."""
-    taken = set(taken)
-    base = "_".join(parts)
-    for number in ("", *map(str, range(1, 100))):
-        tail = f"_{suffix}{number}"
-        candidate = fit(base, MAX_BYTES - len(tail.encode())) + tail
-        if candidate not in taken:
-            return candidate
-    raise ValueError(f"no free name for {base}_{suffix}")
-
-
-def relation_names(schema: Schema, namespace: str) -> set[str]:
-    """Names of tables, views, indexes and sequences in ``namespace`` (they share one space)."""
-    objects = schema.objects
-    names = {t.name for t in objects.tables if t.schema == namespace}
-    names |= {i.name for i in objects.indexes if i.schema == namespace}
-    names |= {s.name for s in objects.sequences if s.schema == namespace}
-    return names
+__all__ = ["MAX_BYTES", "fit", "derived_name", "relation_names", "snake_case", "is_snake_case"]
 
 
 def snake_case(name: str) -> str:
