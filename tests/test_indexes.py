@@ -271,3 +271,13 @@ def test_choose_leaves_out_marginal_and_respects_limits():
     evaluation, made = matrix([{"a": 100.0}, {"b": 100.0}], {"a": 10, "b": 10})
     assert len(choose(evaluation, Limits(max_indexes=1)).chosen) == 1
     assert len(choose(evaluation, Limits(budget_bytes=15)).chosen) == 1
+
+
+def test_choose_again_without_excluded_candidates_or_settled_queries():
+    """What the measured confirmation does when an index leaves: the next best takes its place,
+    and queries already too fast to gain count for nothing."""
+    evaluation, made = matrix([{"best": 100.0, "second": 200.0}, {"fast": 100.0}],
+                              {"best": 10, "second": 10, "fast": 10})
+    assert set(choose(evaluation).chosen) == {made["best"], made["fast"]}
+    again = choose(evaluation, exclude={made["best"]}, settled={1})
+    assert again.chosen == [made["second"]]

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pglast.parser
+
 from ..drafts import Draft
+from ..drafts.sqltext import check_sql
+from ..errors import WorkbenchError
 from ..plans import Plan
 from ..plans.words import ms, ratio, size
 from .advisor import Run
@@ -64,6 +68,11 @@ class QueryResult:
     def ms_after(self) -> float | None:
         return self.main.after.median_ms if self.main and self.main.after else None
 
+    @property
+    def speedup(self) -> float | None:
+        """Measured time before / after for the query as written (None when not measured)."""
+        return self.main.ratio if self.main else None
+
 
 @dataclass
 class Advice:
@@ -81,6 +90,19 @@ class Advice:
     @property
     def drafts(self) -> list[Draft]:
         return [r.draft for r in self.recommended]
+
+    def query(self, sql: str) -> QueryResult:
+        """The result of the workload query that is ``sql``: the same statement whatever its
+        spacing, comments, letter case or constants (pglast fingerprints, as
+        ``pg_stat_statements`` groups queries)."""
+        check_sql(sql, "query")
+        wanted = fingerprint_of(sql)
+        for result in self.queries:
+            if fingerprint_of(result.query.sql) == wanted:
+                return result
+        raise WorkbenchError("that query is not in the workload",
+                             where=" ".join(sql.split())[:80],
+                             hint="pass the SQL of one of the advised queries (see .frame())")
 
     def frame(self):
         """One row per query: estimated cost and measured time before/after, indexes used."""
@@ -221,3 +243,8 @@ def write_cost_notes(run: Run, candidate: Candidate, table) -> list[str]:
                      f"{activity.reads:,} rows read since the statistics were reset; weigh the read "
                      "gain against slower writes")
     return notes
+
+
+def fingerprint_of(sql: str) -> str:
+    """pglast's fingerprint of one statement: equal for the same query however it is written."""
+    return pglast.parser.fingerprint(sql)

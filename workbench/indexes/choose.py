@@ -82,14 +82,17 @@ def counts(cost: float, current: float, base: float, limits: Limits) -> bool:
     return cost <= current * (1 - limits.min_further) and current - cost >= base * limits.min_further_of_base
 
 
-def choose(evaluation: Evaluation, limits: Limits = Limits()) -> Selection:
+def choose(evaluation: Evaluation, limits: Limits = Limits(), *, exclude=frozenset(),
+           settled=frozenset()) -> Selection:
     """Greedy by benefit per byte (within the size budget); if that picks more than
     ``max_indexes``, keep the ones with the largest benefit; then drop chosen indexes the
-    others make useless."""
+    others make useless. Candidates in ``exclude`` are not considered, and the query numbers
+    in ``settled`` (already fast enough) count for nothing."""
     weight = weights(evaluation)
     floor = limits.min_share * sum(weight.values())
+    weight = {number: w for number, w in weight.items() if number not in settled}
     selection = Selection()
-    pool = [c for c in evaluation.candidates if evaluation.size(c)]
+    pool = [c for c in evaluation.candidates if evaluation.size(c) and c not in exclude]
     by_ratio = greedy(evaluation, pool, weight, limits, floor, selection, per_byte=True)
     if len(by_ratio) > limits.max_indexes:
         kept = greedy(evaluation, by_ratio, weight, limits, floor, Selection(), per_byte=False,

@@ -1,0 +1,189 @@
+"""Proof of the chosen set: build it for real (rolled back), measure, drop what does not pay, replace it.
+
+1. Every query reading a table that gets an index is timed without the new indexes, as written
+   and for the smallest and largest tenant (:mod:`.samples`).
+2. The set is built and every case timed again. A case that looks slower is timed again with
+   more runs, with and without the indexes, before anything is concluded from it: a sub-
+   millisecond query easily measures 0.3 ms slower by chance.
+3. One index that makes a case slower leaves the set; else those no plan uses; else those whose
+   measured gain is too small. Then the set is tried again.
+4. When indexes left, the choice is made again without them (and without the queries that are
+   already too fast to gain), so that the next best candidate can serve their queries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import WorkbenchError
+from ..plans import Plan
+from .choose import Limits, Selection, choose
+from .evaluate import Evaluation
+from .measure import Comparison, culprit, measure_after, measure_before, same_plan, time_sample, uses
+from .model import Candidate
+from .samples import samples
+from .whatif import WhatIf
+
+REPLACEMENT_ROUNDS = 3
+RECHECK_RUNS = 9
+
+
+@dataclass
+class Confirmation:
+    """The final set, its estimated plans per query, real sizes and measured comparisons."""
+
+    chosen: list[Candidate]
+    selection: Selection
+    plans: dict[int, Plan] = field(default_factory=dict)
+    names: dict[str, Candidate] = field(default_factory=dict)
+    sizes: dict[Candidate, int] = field(default_factory=dict)
+    size_method: dict[Candidate, str] = field(default_factory=dict)
+    comparisons: list[Comparison] = field(default_factory=list)
+    removed: dict[Candidate, str] = field(default_factory=dict)
+
+
+def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, measure: bool, runs: int,
+            tenants: bool, limits: Limits = Limits(), tick=None) -> Confirmation:
+    """Steps 1–4 of the module docstring (without ``measure``: plans only, no replacements)."""
+    result = Confirmation(list(selection.chosen), selection)
+    cache: dict = {}
+    for round_number in range(REPLACEMENT_ROUNDS + 1):
+        if measure:
+            add_cases(whatif, evaluation, result, tenants, runs, cache, tick)
+        settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick)
+        if not measure or not result.removed or round_number == REPLACEMENT_ROUNDS:
+            break
+        if not replace(evaluation, result, limits):
+            break
+    if not result.chosen:
+        result.plans = {n: p for n, p in enumerate(evaluation.baseline) if p is not None}
+        for comparison in result.comparisons:
+            comparison.after = comparison.before
+    return result
+
+
+def add_cases(whatif: WhatIf, evaluation: Evaluation, result: Confirmation, tenants: bool, runs: int,
+              cache: dict, tick=None) -> None:
+    """Time, without the new indexes, the queries of the chosen set's tables not timed yet."""
+    known = {c.number for c in result.comparisons}
+    cases = {number: found for number, found in cases_for(whatif, evaluation, result.chosen, tenants, cache).items()
+             if number not in known}
+    result.comparisons += measure_before(whatif.conn, cases, runs, tick)
+
+
+def cases_for(whatif: WhatIf, evaluation: Evaluation, chosen: list[Candidate], tenants: bool,
+              cache: dict | None = None) -> dict:
+    """The cases to measure: queries reading a table that gets an index, with their samples."""
+    tables = {c.table_key for c in chosen}
+    cache = {} if cache is None else cache
+    cases = {}
+    for number, shape in enumerate(evaluation.shapes):
+        if shape is None or number in evaluation.errors or not tables & set(shape.tables):
+            continue
+        found = samples(whatif.conn, evaluation.queries[number], shape, cache, tenants)
+        if found:
+            cases[number] = found
+    return cases
+
+
+def settle(whatif: WhatIf, evaluation: Evaluation, result: Confirmation, *, measure: bool, runs: int,
+           limits: Limits, tick=None) -> None:
+    """Try the chosen set together until no index has to leave it (steps 2–3)."""
+    while result.chosen:
+        with whatif.trial(result.chosen, real=measure) as made:
+            result.names = {h.name: c for c, h in made.items() if h.ok}
+            result.sizes = {c: h.size_bytes for c, h in made.items() if h.ok}
+            result.size_method = {c: h.method for c, h in made.items() if h.ok}
+            result.plans = final_plans(whatif, evaluation)
+            measure_after(whatif.conn, result.comparisons, runs, tick)
+            suspects = recheck_after(whatif.conn, result.comparisons)
+        recheck_before(whatif.conn, suspects)
+        if not drop_one(result, result.selection.benefit, limits):
+            break
+
+
+def recheck_after(conn, comparisons: list[Comparison]) -> list[Comparison]:
+    """Time again, with more runs, the cases that look slower with the indexes."""
+    suspects = [c for c in comparisons if c.slower]
+    for comparison in suspects:
+        again = time_sample(conn, comparison.sample, RECHECK_RUNS)
+        if same_plan(again.plan, comparison.after.plan):
+            comparison.after = again
+    return suspects
+
+
+def recheck_before(conn, suspects: list[Comparison]) -> None:
+    """Time the suspect cases again without the indexes (call outside the trial)."""
+    for comparison in suspects:
+        again = time_sample(conn, comparison.sample, RECHECK_RUNS)
+        if same_plan(again.plan, comparison.before.plan):
+            comparison.before = again
+
+
+def replace(evaluation: Evaluation, result: Confirmation, limits: Limits) -> bool:
+    """Choose again without the removed indexes and the queries already too fast to gain
+    (step 4); True when that brings in an index not tried yet."""
+    selection = choose(evaluation, limits, exclude=set(result.removed), settled=too_fast(result, limits))
+    if set(selection.chosen) <= set(result.chosen):
+        return False
+    result.chosen, result.selection = list(selection.chosen), selection
+    return True
+
+
+def too_fast(result: Confirmation, limits: Limits) -> set[int]:
+    """The queries no index can make ``min_saved_ms`` quicker: every case already takes less."""
+    times: dict[int, list[float | None]] = {}
+    for comparison in result.comparisons:
+        times.setdefault(comparison.number, []).append(comparison.before.median_ms)
+    return {number for number, found in times.items()
+            if all(t is not None and t < limits.min_saved_ms for t in found)}
+
+
+def final_plans(whatif: WhatIf, evaluation: Evaluation) -> dict[int, Plan]:
+    plans = {}
+    for number, query in enumerate(evaluation.queries):
+        if evaluation.baseline[number] is None:
+            continue
+        try:
+            plans[number] = whatif.plan(query)
+        except WorkbenchError:
+            plans[number] = evaluation.baseline[number]
+    return plans
+
+
+def drop_one(result: Confirmation, benefit: dict, limits: Limits) -> bool:
+    """Take out one index that slows a case down, else those no plan uses, else those whose
+    measured gain is too small; True when the set changed."""
+    for comparison in result.comparisons:
+        if comparison.slower:
+            index = culprit(comparison, result.chosen, result.names, benefit)
+            if index is not None:
+                before, after = comparison.before.median_ms, comparison.after.median_ms
+                result.removed[index] = (f"made query {comparison.number + 1} ({comparison.sample.label}) "
+                                         f"slower: {before:.2f} ms -> {after:.2f} ms")
+                result.chosen.remove(index)
+                return True
+    used = {result.names[n] for plan in result.plans.values() for n in plan.indexes_used() if n in result.names}
+    used |= {c for comparison in result.comparisons for c in uses(comparison, result.names)}
+    dropped = {c: "no query's plan uses it next to the other recommended indexes"
+               for c in result.chosen if c not in used}
+    if not dropped and result.comparisons:
+        dropped = {c: reason for c in result.chosen
+                   if (reason := small_gain(result, c, limits)) is not None}
+    for index, reason in dropped.items():
+        result.removed[index] = reason
+        result.chosen.remove(index)
+    return bool(dropped)
+
+
+def small_gain(result: Confirmation, candidate: Candidate, limits: Limits) -> str | None:
+    """Why ``candidate``'s measured gain is too small to pay for it (None when it is worth it)."""
+    served = [c for c in result.comparisons if candidate in uses(c, result.names)
+              and c.before.median_ms is not None and c.after and c.after.median_ms is not None]
+    if not served:
+        return None
+    best = max(served, key=lambda c: c.before.median_ms - c.after.median_ms)
+    saved = best.before.median_ms - best.after.median_ms
+    if (best.ratio or 0) >= limits.min_speedup and saved >= limits.min_saved_ms:
+        return None
+    return (f"measured gain too small for its cost: best case query {best.number + 1} "
+            f"({best.sample.label}) {best.before.median_ms:.2f} ms -> {best.after.median_ms:.2f} ms")
