@@ -14,8 +14,6 @@
 """
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..catalog import inspect
@@ -26,6 +24,7 @@ from .choose import Limits, Selection, choose
 from .confirm import Confirmation, confirm
 from .evaluate import Evaluation, evaluate, evaluate_in_context
 from .model import Candidate
+from .progress import progress_bar
 from .query import QueryShape, analyse
 from .sources import Query, queries_from_sql
 from .stats import column_stats, table_activity
@@ -89,19 +88,6 @@ def generate_all(shapes, schema, stats, options: Options) -> tuple[dict[Candidat
     return origins, covered
 
 
-@contextmanager
-def progress_bar(enabled: bool, description: str):
-    """A tqdm bar on stderr; yields (bar, tick)."""
-    from tqdm import tqdm
-
-    with tqdm(total=0, desc=description, unit="step", file=sys.stderr, disable=not enabled,
-              leave=False) as bar:
-        def tick(label: str = "") -> None:
-            bar.set_postfix_str(label, refresh=False)
-            bar.update(1)
-        yield bar, tick
-
-
 def run_advice(target, queries, *, method: str = "auto", measure: bool = True, runs: int = 3,
                limits: Limits = Limits(), tenants: bool = True, progress: bool = False,
                schema=None) -> Run:
@@ -111,10 +97,10 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
     schema = schema or inspect(conn)
     shapes, errors = analyse_all(queries, schema)
     stats = column_stats(conn, [t for s in shapes if s for t in s.tables])
-    with WhatIf(conn, method) as whatif, progress_bar(progress, "advising") as (bar, tick):
+    with WhatIf(conn, method) as whatif, progress_bar(progress, "advising") as tick:
         installed = dict(whatif.available)
         candidates, covered = generate_all(shapes, schema, stats, Options(trigram=whatif.trigram))
-        bar.total = len(candidates) + (2 * len(queries) if measure else 0) + 1
+        tick.expect(len(candidates))
         evaluation = evaluate(whatif, queries, shapes, list(candidates), errors, tick)
         evaluation.origins = candidates
         selection = choose(evaluation, limits)

@@ -11,6 +11,7 @@ from typing import Callable
 from ..errors import WorkbenchError
 from ..plans import Plan
 from .model import Candidate
+from .progress import expect
 from .query import QueryShape
 from .sources import Query
 from .whatif import Hypothetical, WhatIf
@@ -128,6 +129,7 @@ def evaluate_in_context(whatif: WhatIf, evaluation: Evaluation, chosen: list[Can
     if not joined or not context or not others:
         return False
     improved = False
+    expect(tick, len(others))
     with whatif.trial(context) as present:
         names = {h.name: c for c, h in present.items() if h.ok}
         for candidate in others:

@@ -13,6 +13,7 @@ from typing import Callable
 from ..errors import WorkbenchError
 from ..plans import Plan, explain
 from .model import Candidate
+from .progress import expect
 from .samples import Sample
 
 NOISE_SHARE = 0.15
@@ -69,6 +70,7 @@ def measure_before(conn, cases: dict[int, list[Sample]], runs: int,
                    tick: Callable[[str], None] | None = None) -> list[Comparison]:
     """Time every case with the existing indexes only."""
     found = []
+    expect(tick, len(cases))
     for number, samples in cases.items():
         for sample in samples:
             found.append(Comparison(number, sample, time_sample(conn, sample, runs)))
@@ -81,7 +83,9 @@ def measure_after(conn, comparisons: list[Comparison], runs: int,
                   tick: Callable[[str], None] | None = None) -> None:
     """Time every case again, with whatever indexes are visible now. A case whose plan did not
     change keeps its first timing: the difference would be noise, not the indexes' doing."""
-    for number in dict.fromkeys(c.number for c in comparisons):
+    numbers = list(dict.fromkeys(c.number for c in comparisons))
+    expect(tick, len(numbers))
+    for number in numbers:
         for comparison in comparisons:
             if comparison.number == number:
                 comparison.after = time_sample(conn, comparison.sample, runs)

@@ -1,0 +1,45 @@
+"""The advice's progress bar: a tqdm bar on stderr whose total grows as work turns up.
+
+How many steps the advice takes is only known as it goes (joins costed again, indexes
+replaced and measured again), so each stage announces its steps before it starts them.
+"""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+Tick = Callable[[str], None]
+
+
+class Progress:
+    """Call it to count one step (with a label); :meth:`expect` announces more steps."""
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def __call__(self, label: str = "") -> None:
+        if self.bar.n >= (self.bar.total or 0):
+            self.bar.total = self.bar.n + 1
+        self.bar.set_postfix_str(label, refresh=False)
+        self.bar.update(1)
+
+    def expect(self, steps: int) -> None:
+        self.bar.total = (self.bar.total or 0) + steps
+        self.bar.refresh()
+
+
+def expect(tick: Tick | None, steps: int) -> None:
+    """Announce ``steps`` more steps to ``tick`` when it is a :class:`Progress`."""
+    if isinstance(tick, Progress):
+        tick.expect(steps)
+
+
+@contextmanager
+def progress_bar(enabled: bool, description: str) -> Iterator[Progress]:
+    """A :class:`Progress` over a tqdm bar on stderr (silent unless ``enabled``)."""
+    from tqdm import tqdm
+
+    with tqdm(total=0, desc=description, unit="step", file=sys.stderr, disable=not enabled,
+              leave=False) as bar:
+        yield Progress(bar)
