@@ -605,3 +605,16 @@ def test_explorer_redraws_on_change_and_has_a_plain_twin():
     html = explorer_html(shop(), "products", depth=2, direction="any")
     assert "<title>shop.orders</title>" in html
     assert "no table" in explorer_html(shop(), "nope")
+
+
+def test_explorer_status_line_plain_diagram_and_errors_as_messages():
+    from workbench.widgets.erd_explorer import explorer
+
+    box = explorer(shop(), "orders")
+    assert box.diagram is not None and "shop.orders" in box.diagram.tables
+    assert box.status.outputs[0]["text"].startswith(f"{len(box.diagram.tables)} table(s)")
+    box.options["columns_per_table"] = 3  # not an erd() option: the drawing fails
+    box.controls["depth"].value = 2
+    assert box.diagram is None and box.view.value == ""
+    assert box.status.outputs[0]["text"].startswith("problem: unexpected TypeError")
+    assert not any(control.disabled for control in box.controls.values())

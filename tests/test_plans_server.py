@@ -105,9 +105,13 @@ def test_plan_panel_writes_narrative_and_table(shop):
     kinds = [output["output_type"] for output in panel.out.outputs]
     assert kinds == ["stream", "display_data"]
     assert panel.out.outputs[0]["text"].startswith("The plan has")
+    assert panel.status.outputs[0]["text"] == "ran it and rolled back\n"
+    assert not panel.button.disabled
     panel.sql.value = "SELECT * FROM"
-    assert panel.on_click() is None
-    assert "does not parse" in panel.out.outputs[0]["text"]
+    assert panel.on_click() is None and panel.plan is None
+    assert panel.out.outputs == ()
+    assert panel.status.outputs[0]["text"].startswith("problem:")
+    assert "does not parse" in panel.status.outputs[0]["text"]
 
 
 def test_cli_explain_json(shop, capsys):

@@ -100,10 +100,10 @@ def test_rls_matrix_slot_is_optional(session):
     panel = DraftingPanel(session, None, "free SQL", rls_matrix=lambda s, d: calls.append(d) or "matrix",
                           title="t", up="SELECT 1;", down="SELECT 1;")
     assert panel.on_rls_matrix() == "matrix" and calls == [panel.draft]
-    assert "RLS matrix" in [b.description for b in panel.children[2].children]
+    assert "RLS matrix" in [b.description for b in panel.buttons]
     plain = DraftingPanel(session, None, "free SQL", rls_matrix=None)
     if plain.rls_matrix is None:
-        assert "RLS matrix" not in [b.description for b in plain.children[2].children]
+        assert "RLS matrix" not in [b.description for b in plain.buttons]
         assert plain.on_rls_matrix() is None
 
 
@@ -134,3 +134,23 @@ def test_the_rls_probe_fills_the_slot(session):
     assert matrix is not None, text(panel.status)
     assert set(matrix.table) == {"shop.orders"} and len(matrix) == 4
     assert panel.rls_out.outputs
+
+
+def test_a_failing_dry_run_is_a_message_and_the_buttons_come_back(session):
+    panel = DraftingPanel(session, None, "free SQL", title="t", up="ALTER TABLE shop.nope ADD COLUMN x int;",
+                          down="ALTER TABLE shop.nope DROP COLUMN x;")
+    assert panel.on_dry_run() is None and panel.review is None
+    status = text(panel.status)
+    assert status.startswith("problem:") and "nope" in status and "Traceback" not in status
+    assert not any(button.disabled for button in panel.buttons)
+    assert "approved" not in status
+
+
+def test_an_unexpected_error_is_a_message_too(session):
+    def broken(session, draft):
+        raise RuntimeError("probe exploded")
+
+    panel = DraftingPanel(session, None, "free SQL", rls_matrix=broken, title="t", up="SELECT 1;", down="SELECT 1;")
+    assert panel.on_rls_matrix() is None
+    assert text(panel.status).startswith("problem: unexpected RuntimeError: probe exploded")
+    assert not any(button.disabled for button in panel.buttons)

@@ -23,3 +23,8 @@ class WorkbenchError(Exception):
         if self.hint:
             parts.append(f"what to do: {self.hint}")
         return "\n".join(parts)
+
+    def _render_traceback_(self) -> list[str]:
+        """How IPython and Jupyter show it: the message alone, without a traceback (the
+        problem is in the input, not in the code that noticed it)."""
+        return f"{type(self).__name__}: {self.message}".splitlines()

@@ -4,7 +4,8 @@ findings and the dry-run diff, and approve the Draft.
 A thin face over plain functions, each callable without widgets:
 :func:`workbench.drafts.builders.forms.build` (Preview), :func:`workbench.drafts.safety.check`,
 :func:`workbench.drafts.review.review` (Dry run) and :func:`workbench.drafts.reparse.approve`
-(Approve). Handlers write into Output widgets and show errors there as plain messages.
+(Approve). Handlers write into Output widgets and show errors in the status line as plain
+messages; the slow ones (dry run, RLS matrix) say what is running and disable the buttons meanwhile.
 """
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ from ..drafts.reparse import approve
 from ..drafts.review import Review, review
 from ..drafts.safety import SafetyReport, check
 from ..errors import WorkbenchError
-
-FULL = widgets.Layout(width="100%")
+from .look import FULL, Status, title
 
 
 def field_widget(field: Field) -> widgets.Widget:
@@ -77,12 +77,13 @@ class DraftingPanel(widgets.VBox):
         self.builder = widgets.Dropdown(options=list(FORMS), value=builder, description="builder")
         self.reviewer = widgets.Text(value=reviewer, description="reviewer")
         self.form, self.fields = widgets.VBox(), {}
-        self.status, self.sql_out = widgets.Output(), widgets.Output()
+        self.status, self.sql_out = Status(), widgets.Output()
         self.safety_out, self.dryrun_out, self.rls_out = (widgets.Output() for _ in range(3))
         self.builder.observe(lambda change: self.show_form(), names="value")
         self.show_form(values)
-        super().__init__([self.builder, self.form, self._buttons(), self.status,
-                          self._tabs()])
+        self.buttons: list[widgets.Button] = []
+        super().__init__([title("Drafting panel", "a change as up and down SQL, checked before it is kept"),
+                          self.builder, self.form, self._buttons(), self.status, self._tabs()])
 
     def _buttons(self) -> widgets.HBox:
         buttons = []
@@ -96,6 +97,7 @@ class DraftingPanel(widgets.VBox):
             button = widgets.Button(description="RLS matrix")
             button.on_click(lambda _: self.on_rls_matrix())
             buttons.append(button)
+        self.buttons = buttons
         return widgets.HBox([*buttons, self.reviewer])
 
     def _tabs(self) -> widgets.Tab:
@@ -130,25 +132,21 @@ class DraftingPanel(widgets.VBox):
         for out in (self.status, *outs):
             out.outputs = ()
 
-    def _fail(self, exc: Exception) -> None:
-        text = exc.message if isinstance(exc, WorkbenchError) else f"{type(exc).__name__}: {exc}"
-        self.status.append_stdout(f"problem: {text}\n")
-
     def on_preview(self) -> Draft | None:
         """Build the Draft from the form; show its SQL and the safety findings."""
         self._clear(self.sql_out, self.safety_out, self.dryrun_out)
         self.draft = self.safety = self.review = self.approved = None
-        try:
-            self.draft = build(self.builder.value, self.values(), self.snapshot)
-            self.sql_out.append_stdout(draft_sql_text(self.draft))
-            self.safety = check(self.draft, self.snapshot)
-        except Exception as exc:  # shown in the panel, never as a traceback
-            self._fail(exc)
+        with self.status.working("drafting and checking its safety", *self.buttons) as job:
+            draft = build(self.builder.value, self.values(), self.snapshot)
+            self.sql_out.append_stdout(draft_sql_text(draft))
+            self.safety = check(draft, self.snapshot)
+        if job.failed:
             return None
+        self.draft = draft
         self.safety_out.append_stdout(self.safety.text() + "\n")
         if len(self.safety):
             self.safety_out.append_display_data(self.safety.frame())
-        self.status.append_stdout(f"drafted: {self.draft.title}\n")
+        self.status.show(f"drafted: {self.draft.title}")
         return self.draft
 
     def on_dry_run(self) -> Review | None:
@@ -156,30 +154,28 @@ class DraftingPanel(widgets.VBox):
         self._clear(self.dryrun_out)
         if self.draft is None and self.on_preview() is None:
             return None
-        try:
+        with self.status.working("dry run in a transaction that will be rolled back", *self.buttons) as job:
             self.review = review(self.session, self.draft)
-        except Exception as exc:
-            self._fail(exc)
+        if job.failed:
             return None
         self.dryrun_out.append_stdout(self.review.dry_run.summary_text() + "\n")
         self.dryrun_out.append_display_data(self.review.changes_frame())
         if self.review.introduced is not None:
             self.dryrun_out.append_display_data(self.review.advisors_frame())
-        self.status.append_stdout("dry run done: nothing was kept\n")
+        self.status.show("dry run done: nothing was kept")
         return self.review
 
     def on_approve(self) -> Draft | None:
         """Re-parse the Draft and mark it approved by the reviewer."""
         self._clear()
         if self.draft is None:
-            self.status.append_stdout("problem: nothing to approve yet: press Preview first\n")
+            self.status.show("problem: nothing to approve yet\nwhat to do: press Preview first")
             return None
-        try:
+        with self.status.working("approving (the SQL is parsed and printed again)", *self.buttons) as job:
             self.approved = approve(self.draft, by=self.reviewer.value)
-        except Exception as exc:
-            self._fail(exc)
+        if job.failed:
             return None
-        self.status.append_stdout(f"approved by {self.approved.approved_by}: {self.draft.title}\n")
+        self.status.show(f"approved by {self.approved.approved_by}: {self.draft.title}")
         return self.approved
 
     def on_rls_matrix(self):
@@ -187,12 +183,12 @@ class DraftingPanel(widgets.VBox):
         self._clear(self.rls_out)
         if self.rls_matrix is None or (self.draft is None and self.on_preview() is None):
             return None
-        try:
+        with self.status.working("probing tenant isolation (rolled back)", *self.buttons) as job:
             result = self.rls_matrix(self.session, self.draft)
-        except Exception as exc:
-            self._fail(exc)
+        if job.failed:
             return None
         self.rls_out.append_display_data(result)
+        self.status.show("RLS matrix done: nothing was kept")
         return result
 
 

@@ -1,7 +1,8 @@
 """An ER diagram explorer for notebooks: pick a table, depth, direction and columns; it redraws.
 
 A thin face over :func:`workbench.erd.erd`: :func:`explorer_html` is the plain function the
-widget calls on every change, so the same drawing can be tested and used without widgets.
+widget calls on every change, so the same drawing can be tested and used without widgets. The
+last diagram is kept as ``explorer.diagram`` (a :class:`workbench.erd.Diagram`).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import ipywidgets as widgets
 from ..erd import central_tables, erd
 from ..erd.options import COLUMN_MODES, DIRECTIONS, TABLE_KINDS
 from ..errors import WorkbenchError
+from .look import Status, title
 
 MAX_DEPTH = 4
 
@@ -71,11 +73,13 @@ class ErdExplorer(widgets.VBox):
     def __init__(self, schema, focus: str | None = None, **options):
         self.schema = schema
         self.options = options
+        self.diagram = None
         self.controls = make_controls(table_names(schema), qualified_name(schema, focus))
-        self.view = widgets.HTML()
+        self.view, self.status = widgets.HTML(), Status()
         for control in self.controls.values():
             control.observe(self.on_change, names="value")
-        super().__init__([widgets.HBox(list(self.controls.values())), self.view])
+        super().__init__([title("ER diagram explorer", "pick a table and how far to look around it"),
+                          widgets.HBox(list(self.controls.values())), self.status, self.view])
         self.redraw()
 
     def state(self) -> dict:
@@ -85,12 +89,26 @@ class ErdExplorer(widgets.VBox):
     def redraw(self) -> str:
         """Draw the diagram for the current state into the view; returns its HTML."""
         state = self.state()
-        self.view.value = explorer_html(self.schema, state.pop("focus"), **state, **self.options)
+        focus = state.pop("focus")
+        with self.status.working(f"drawing {focus}") as job:
+            self.diagram = erd(self.schema, focus, **state, **self.options)
+            self.view.value = diagram_html(self.diagram)
+        if job.failed:
+            self.diagram, self.view.value = None, ""
+        else:
+            self.status.show(describe(self.diagram))
         return self.view.value
 
     def on_change(self, change=None) -> None:
         """What every control calls when its value changes."""
         self.redraw()
+
+
+def describe(diagram) -> str:
+    """The status line under the controls: how many tables, and the problems highlighted."""
+    problems = len(diagram.findings())
+    shown = f"{len(diagram.tables)} table(s), {len(diagram.relationships)} relationship(s)"
+    return shown + (f"; {problems} problem(s) highlighted" if problems else "")
 
 
 def make_controls(names: list[str], focus: str) -> dict:
