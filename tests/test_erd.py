@@ -618,3 +618,17 @@ def test_explorer_status_line_plain_diagram_and_errors_as_messages():
     assert box.diagram is None and box.view.value == ""
     assert box.status.outputs[0]["text"].startswith("problem: unexpected TypeError")
     assert not any(control.disabled for control in box.controls.values())
+
+
+def test_explorer_starts_from_the_given_control_values():
+    import pytest
+
+    from workbench.errors import WorkbenchError
+    from workbench.widgets.erd_explorer import explorer
+
+    box = explorer(shop(), "products", depth=3, direction="any", hide_audit=False)
+    assert box.state() == {"focus": "shop.products", "depth": 3, "direction": "any",
+                           "columns": "auto", "hide_audit": False}
+    assert "shop.customers" in box.diagram.tables
+    with pytest.raises(WorkbenchError, match="depth 0–4"):
+        explorer(shop(), "products", depth=9)

@@ -22,15 +22,21 @@ from ..errors import WorkbenchError
 from .look import FULL, Status, title
 
 
+LABEL = {"description_width": "11em"}  # wide enough for every form label, so fields line up
+
+
 def field_widget(field: Field) -> widgets.Widget:
     """The input widget for one form field."""
     if field.kind == "check":
-        return widgets.Checkbox(value=bool(field.default), description=field.label)
+        return widgets.Checkbox(value=bool(field.default), description=field.label, style=LABEL)
     if field.kind == "choice":
-        return widgets.Dropdown(options=field.options, value=field.default, description=field.label)
+        return widgets.Dropdown(options=field.options, value=field.default, description=field.label,
+                                style=LABEL)
     if field.kind == "area":
-        return widgets.Textarea(value=field.default, description=field.label, rows=5, layout=FULL)
-    return widgets.Text(value=field.default, description=field.label, layout=FULL)
+        return widgets.Textarea(value=field.default, description=field.label, rows=5, layout=FULL,
+                                placeholder=field.placeholder, style=LABEL)
+    return widgets.Text(value=field.default, description=field.label, layout=FULL,
+                        placeholder=field.placeholder, style=LABEL)
 
 
 def draft_sql_text(draft: Draft) -> str:
@@ -74,7 +80,7 @@ class DraftingPanel(widgets.VBox):
         self.review: Review | None = None
         self.approved: Draft | None = None
         self.rls_matrix = rls_matrix if rls_matrix is not None else find_rls_matrix()
-        self.builder = widgets.Dropdown(options=list(FORMS), value=builder, description="builder")
+        self.builder = widgets.Dropdown(options=list(FORMS), value=builder, description="builder", style=LABEL)
         self.reviewer = widgets.Text(value=reviewer, description="reviewer")
         self.form, self.fields = widgets.VBox(), {}
         self.status, self.sql_out = Status(), widgets.Output()

@@ -16,12 +16,14 @@ from ..errors import WorkbenchError
 from .look import Status, title
 
 MAX_DEPTH = 4
+CONTROLLED = ("depth", "direction", "columns", "hide_audit")
 
 
 def explorer(schema, focus: str | None = None, **options) -> ErdExplorer:
     """A widget box exploring ``schema`` around ``focus`` (default: the most referenced table).
 
-    Other keyword arguments (``schemas``, ``implied``, ``findings`` …) go to every ``erd()`` call.
+    ``depth``, ``direction``, ``columns`` and ``hide_audit`` set the controls' first values;
+    other keyword arguments (``schemas``, ``implied``, ``findings`` …) go to every ``erd()`` call.
     """
     return ErdExplorer(schema, focus, **options)
 
@@ -38,11 +40,16 @@ def explorer_html(schema, focus: str, *, depth: int = 1, direction: str = "both"
 
 
 def diagram_html(diagram) -> str:
-    """Inline SVG (without its XML prolog) followed by the notes as a list."""
+    """Inline SVG (without its XML prolog), scaled down to the width of the notebook; the
+    diagram's caption carries its title and notes."""
     svg = diagram.svg()
     svg = svg[svg.find("<svg"):]
-    notes = "".join(f"<li>{escape(note)}</li>" for note in diagram.notes)
-    return f"<div>{svg}</div>" + (f"<ul>{notes}</ul>" if notes else "")
+    return f"<div class='workbench-erd' style='max-width:100%;overflow-x:auto'>{FIT}{svg}</div>"
+
+
+# Graphviz gives the SVG a fixed size in points; scaled to the width available, a big diagram
+# stays readable as a whole (zoom in the browser for details).
+FIT = "<style>.workbench-erd > svg {max-width: 100%; height: auto;}</style>"
 
 
 def table_names(schema) -> list[str]:
@@ -72,14 +79,17 @@ class ErdExplorer(widgets.VBox):
 
     def __init__(self, schema, focus: str | None = None, **options):
         self.schema = schema
+        initial = {name: options.pop(name) for name in CONTROLLED if name in options}
         self.options = options
         self.diagram = None
-        self.controls = make_controls(table_names(schema), qualified_name(schema, focus))
+        self.controls = make_controls(table_names(schema), qualified_name(schema, focus), **initial)
         self.view, self.status = widgets.HTML(), Status()
         for control in self.controls.values():
             control.observe(self.on_change, names="value")
         super().__init__([title("ER diagram explorer", "pick a table and how far to look around it"),
-                          widgets.HBox(list(self.controls.values())), self.status, self.view])
+                          widgets.HBox(list(self.controls.values()),
+                                       layout=widgets.Layout(flex_flow="row wrap")),
+                          self.status, self.view])
         self.redraw()
 
     def state(self) -> dict:
@@ -111,13 +121,25 @@ def describe(diagram) -> str:
     return shown + (f"; {problems} problem(s) highlighted" if problems else "")
 
 
-def make_controls(names: list[str], focus: str) -> dict:
+def make_controls(names: list[str], focus: str, depth: int = 1, direction: str = "both",
+                  columns: str = "auto", hide_audit: bool = True) -> dict:
+    """The explorer's controls, by the ``erd()`` argument each one sets."""
     if focus not in names:
         names = sorted([*names, focus])
+    if direction not in DIRECTIONS or columns not in COLUMN_MODES or not 0 <= depth <= MAX_DEPTH:
+        raise WorkbenchError(f"the explorer cannot start at depth={depth!r}, direction={direction!r}, "
+                             f"columns={columns!r}",
+                             hint=f"depth 0–{MAX_DEPTH}, direction one of {', '.join(DIRECTIONS)}, "
+                                  f"columns one of {', '.join(COLUMN_MODES)}")
+    label, fit = {"description_width": "initial"}, widgets.Layout(width="auto")
     return {
-        "focus": widgets.Dropdown(options=names, value=focus, description="table"),
-        "depth": widgets.IntSlider(value=1, min=0, max=MAX_DEPTH, description="depth"),
-        "direction": widgets.Dropdown(options=DIRECTIONS, value="both", description="direction"),
-        "columns": widgets.Dropdown(options=COLUMN_MODES, value="auto", description="columns"),
-        "hide_audit": widgets.Checkbox(value=True, description="hide audit columns"),
+        "focus": widgets.Dropdown(options=names, value=focus, description="table", style=label, layout=fit),
+        "depth": widgets.IntSlider(value=depth, min=0, max=MAX_DEPTH, description="depth", style=label,
+                                   layout=widgets.Layout(width="14em")),
+        "direction": widgets.Dropdown(options=DIRECTIONS, value=direction, description="direction",
+                                      style=label, layout=fit),
+        "columns": widgets.Dropdown(options=COLUMN_MODES, value=columns, description="columns",
+                                    style=label, layout=fit),
+        "hide_audit": widgets.Checkbox(value=hide_audit, description="hide audit columns", indent=False,
+                                       layout=fit),
     }

@@ -25,9 +25,12 @@ def explain_report(session, sql: str, analyze: bool = False) -> tuple[Plan | Non
 
 
 def node_table(plan: Plan):
-    """The node table the panel shows (the plan's frame, fewer columns)."""
+    """The node table the panel shows: the plan's frame, fewer columns, none that is empty
+    throughout (timings of a plan that was not run), and blanks rather than None."""
     frame = plan.frame()
-    return frame[[c for c in TABLE_COLUMNS if c in frame.columns]]
+    frame = frame[[c for c in TABLE_COLUMNS if c in frame.columns]]
+    frame = frame.dropna(axis="columns", how="all")
+    return frame.astype(object).where(frame.notna(), "")
 
 
 class PlanPanel(widgets.VBox):

@@ -16,39 +16,43 @@ from . import constraints, free, policies, tables
 
 @dataclass(frozen=True)
 class Field:
-    """One form field: ``kind`` is ``text``, ``area``, ``check`` or ``choice``."""
+    """One form field: ``kind`` is ``text``, ``area``, ``check`` or ``choice``; ``placeholder``
+    says what to type, inside the empty field."""
 
     name: str
     label: str
     kind: str = "text"
     default: object = ""
     options: tuple[str, ...] = ()
+    placeholder: str = ""
 
 
 SCHEMA = Field("schema", "schema", default="public")
 TABLE = Field("table", "table")
 FORMS: dict[str, tuple[Field, ...]] = {
     "create table": (SCHEMA, TABLE,
-                     Field("columns", "columns (name type [not null], one a line)", "area"),
+                     Field("columns", "columns", "area", placeholder="one a line: name type [not null]"),
                      Field("tenancy", "tenancy", "choice", "org", ("org", "user", "none")),
                      Field("policies", "policies", "choice", "usual",
                            ("usual", *TEMPLATES, "none"))),
     "add column": (SCHEMA, TABLE, Field("column", "column"), Field("type", "type", default="text"),
-                   Field("not_null", "NOT NULL", "check", False), Field("default", "default (SQL)"),
-                   Field("backfill", "backfill (SQL)")),
-    "add index": (SCHEMA, TABLE, Field("columns", "columns (comma-separated)"),
+                   Field("not_null", "NOT NULL", "check", False), Field("default", "default", placeholder="SQL expression, e.g. now()"),
+                   Field("backfill", "backfill", placeholder="SQL expression for the existing rows")),
+    "add index": (SCHEMA, TABLE, Field("columns", "columns", placeholder="comma-separated, e.g. org_id, created_at"),
                   Field("unique", "unique", "check", False)),
-    "add foreign key": (SCHEMA, TABLE, Field("columns", "columns (comma-separated)"),
-                        Field("ref_table", "references table"),
+    "add foreign key": (SCHEMA, TABLE, Field("columns", "columns", placeholder="comma-separated"),
+                        Field("ref_table", "references", placeholder="the referenced table, e.g. public.orgs"),
                         Field("ref_columns", "referenced columns", default="id"),
                         Field("on_delete", "ON DELETE", "choice", "NO ACTION",
                               ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL"))),
-    "add check": (SCHEMA, TABLE, Field("condition", "condition (SQL)")),
+    "add check": (SCHEMA, TABLE, Field("condition", "condition", placeholder="SQL boolean expression")),
     "RLS policies": (SCHEMA, TABLE, Field("template", "template", "choice", "org_member",
                                           tuple(TEMPLATES)),
-                     Field("using", "USING (custom)"), Field("with_check", "WITH CHECK (custom)")),
+                     Field("using", "USING", placeholder="custom template: SQL boolean expression"),
+                     Field("with_check", "WITH CHECK", placeholder="custom template: SQL boolean expression")),
     "free SQL": (Field("title", "title"), Field("up", "up SQL", "area"),
-                 Field("down", "down SQL", "area"), Field("irreversible", "irreversible because")),
+                 Field("down", "down SQL", "area"), Field("irreversible", "irreversible because",
+                                               placeholder="why there is no down SQL (else leave empty)")),
 }
 
 
