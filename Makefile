@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 TSC    := $(VENV)/node_modules/.bin/tsc
 PORT   ?= 8888
 
-.PHONY: lab test demo install system-packages bench stop clean
+.PHONY: lab test demo install system-packages bench screenshots stop clean
 
 lab: $(STAMP)
 	$(BIN)/workbench demo
@@ -35,6 +35,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/inspect.py
 	$(BIN)/python benchmarks/erd.py
 	$(BIN)/python benchmarks/advise.py
+
+# The README's screenshots, taken by the browser tests in a real JupyterLab.
+screenshots: $(STAMP) system-packages
+	WORKBENCH_SCREENSHOTS=docs/screenshots $(BIN)/pytest -o addopts="" -q tests/browser/test_tour.py
 
 stop:
 	-$(BIN)/workbench server stop

@@ -38,3 +38,11 @@ def test_layout_exists():
 
 def test_workbench_state_is_git_ignored():
     assert ".workbench/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_every_image_and_link_of_the_readme_exists():
+    readme = (ROOT / "README.md").read_text()
+    targets = re.findall(r"\]\(([^)#\s]+)\)", readme)
+    local = [t for t in targets if "://" not in t]
+    assert any(t.startswith("docs/screenshots/") for t in local)
+    assert [t for t in local if not (ROOT / t).exists()] == []

@@ -96,9 +96,14 @@ def page(browser):
     context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot as a test artifact and return its path."""
+def screenshot(target, name: str) -> Path:
+    """Save a screenshot of a page (what the window shows) or of one element as a test artifact,
+    and, when ``WORKBENCH_SCREENSHOTS`` names a folder (``make screenshots``), there too."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
+    target.screenshot(path=str(path))
+    if os.environ.get("WORKBENCH_SCREENSHOTS"):
+        folder = Path(os.environ["WORKBENCH_SCREENSHOTS"])
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / path.name)
     return path
