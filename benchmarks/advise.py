@@ -11,7 +11,8 @@ Method (sound and repeatable, and the demo database is never touched):
 2. **Primary keys only.** In the copy every index that does not back a primary key is
    dropped (unique constraints included), then ``VACUUM ANALYZE``. This is the baseline
    schema.
-3. **Baseline.** Each query of ``benchmarks/workload.sql`` (15 realistic app queries:
+3. **Baseline.** Each query of the nursery demo's workload
+   (``workbench/samples/sql/nursery_workload.sql``, 15 realistic app queries:
    tenant + date range, top-N by date, rare statuses, case-insensitive e-mail lookup,
    substring search, foreign-key joins, soft-delete filters) runs once to warm the cache,
    then ``--runs`` times under EXPLAIN ANALYZE (each in a rolled-back transaction); the
@@ -50,8 +51,9 @@ from workbench.indexes import Limits, advise, queries_from_file  # noqa: E402
 from workbench.indexes.measure import same_plan  # noqa: E402
 from workbench.plans import explain  # noqa: E402
 from workbench.plans.words import size  # noqa: E402
+from workbench.samples import demo_workload  # noqa: E402
 
-WORKLOAD = Path(__file__).with_name("workload.sql")
+WORKLOAD = demo_workload("nursery")
 SOURCE = "nursery"
 TARGET = 10.0
 

@@ -3,16 +3,17 @@ foreign key (P01) and the hot work-list query (P08), end up served by a recommen
 makes them at least 10x faster when measured, whatever index shape wins, and nothing is slower."""
 from __future__ import annotations
 
-from pathlib import Path
+import json
+import subprocess
+import sys
 
 import pytest
 
 import workbench
 from workbench.errors import WorkbenchError
 from workbench.indexes import advise, queries_from_file
-from workbench.samples import PLANTED
+from workbench.samples import PLANTED, demo_workload
 
-WORKLOAD = Path(__file__).parents[1] / "benchmarks" / "workload.sql"
 HOT_QUERY = next(p for p in PLANTED if p.id == "P08").query
 BATCH_QUERY = "SELECT o.order_number, o.ordered_at, i.quantity, i.unit_price FROM nursery.order_items AS i " \
               "JOIN nursery.orders AS o ON o.id = i.order_id WHERE i.batch_id = 1"
@@ -21,7 +22,7 @@ BATCH_QUERY = "SELECT o.order_number, o.ordered_at, i.quantity, i.unit_price FRO
 @pytest.fixture(scope="module")
 def workload():
     with workbench.connect(workbench.demo_dsn("nursery", progress=False)) as session:
-        yield advise(session, queries_from_file(WORKLOAD))
+        yield advise(session, queries_from_file(demo_workload("nursery")))
 
 
 @pytest.mark.parametrize("planted, sql, table", [
@@ -51,3 +52,22 @@ def test_finding_a_query_that_is_not_in_the_workload_says_so(workload):
         workload.query("SELECT 1")
     with pytest.raises(WorkbenchError):
         workload.query("SELEC id FROM nursery.tasks")
+
+
+def workbench_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True)
+
+
+def test_cli_advises_on_a_demo_workload():
+    result = workbench_cli("advise", "--demo", "nursery", "--no-measure", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["queries"]) == len(queries_from_file(demo_workload("nursery")))
+    assert data["recommended"] and all(r["create_index"].startswith("CREATE INDEX") for r in data["recommended"])
+
+
+def test_a_demo_without_a_workload_is_a_clear_error():
+    result = workbench_cli("advise", "--demo", "agent")
+    assert result.returncode == 2
+    assert "the agent demo has no workload" in result.stderr and "nursery" in result.stderr
+    assert "Traceback" not in result.stderr

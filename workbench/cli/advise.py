@@ -17,6 +17,9 @@ def register(subparsers) -> None:
                              "a statement labels it, '-- calls: N' weights it")
     source.add_argument("--pg-stat-statements", action="store_true",
                         help="the workload: the statements that took most time, from pg_stat_statements")
+    source.add_argument("--demo", metavar="NAME",
+                        help="the workload of a demo database (nursery: 15 app queries), on that demo "
+                             "(built when missing) unless --dsn names another copy")
     parser.add_argument("--method", choices=("auto", "hypopg", "real"), default="auto",
                         help="what-if costing (default: HypoPG when available, else real indexes rolled back)")
     parser.add_argument("--no-measure", action="store_true",
@@ -32,10 +35,15 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import workbench
     from ..indexes import Limits, advise, queries_from_file, queries_from_pg_stat_statements
+    from ..samples import demo_workload
 
-    with workbench.connect(args.dsn) as session:
+    workload = demo_workload(args.demo) if args.demo else None  # an unknown demo fails here, first
+    dsn = args.dsn or (workbench.demo_dsn(args.demo) if args.demo else None)
+    with workbench.connect(dsn) as session:
         if args.pg_stat_statements:
             queries = queries_from_pg_stat_statements(session, limit=args.limit)
+        elif workload is not None:
+            queries = queries_from_file(workload)
         else:
             queries = queries_from_file(args.file)
         advice = advise(session, queries, method=args.method, measure=not args.no_measure,

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
 from ..errors import WorkbenchError
 from .shim import SHIM_FILE
@@ -32,6 +34,10 @@ class Demo:
         return f"{self.name}_drop.sql"
 
     @property
+    def workload_file(self) -> str:
+        return f"{self.name}_workload.sql"
+
+    @property
     def version(self) -> str:
         """Changes whenever the schema, the data generator or the shim changes."""
         files = (SHIM_FILE, self.schema_file, GENERATOR_FILE, self.data_file)
@@ -52,3 +58,17 @@ def get_demo(name: str) -> Demo:
     except (KeyError, TypeError):
         raise WorkbenchError(f"unknown demo database {name!r}",
                              hint=f"choose one of: {', '.join(DEMOS)}") from None
+
+
+def demo_workload(name: str = "nursery") -> Path:
+    """The path of a demo's app workload: its queries as captured from the app, one statement
+    each, labelled and weighted by comments (for :func:`workbench.indexes.queries_from_file`)."""
+    path = workload_path(get_demo(name))
+    if not path.is_file():
+        having = [d for d in DEMOS if workload_path(get_demo(d)).is_file()]
+        raise WorkbenchError(f"the {name} demo has no workload", hint=f"demos with one: {', '.join(having)}")
+    return path
+
+
+def workload_path(demo: Demo) -> Path:
+    return Path(str(resources.files(__package__).joinpath("sql", demo.workload_file)))

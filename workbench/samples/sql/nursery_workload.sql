@@ -1,6 +1,6 @@
 -- The nursery app's queries, as captured from its logs (values filled in).
 -- The first comment line names a query; "calls:" says how often it runs per hour.
--- Used by benchmarks/advise.py and by `workbench advise -f benchmarks/workload.sql`.
+-- Used by benchmarks/advise.py, the plans notebook and `workbench advise --demo nursery`.
 
 -- Tenant dashboard: my organisation's open tasks for next week
 -- calls: 1200
