@@ -1,5 +1,7 @@
 """Index advice without a server: query reading, candidate SQL (golden), existing-index checks,
 naming, Drafts, workload files, hints and the greedy choice."""
+import io
+
 import pytest
 
 from workbench.catalog import Column, Index, Objects, Schema, Table
@@ -281,3 +283,21 @@ def test_choose_again_without_excluded_candidates_or_settled_queries():
     assert set(choose(evaluation).chosen) == {made["best"], made["fast"]}
     again = choose(evaluation, exclude={made["best"]}, settled={1})
     assert again.chosen == [made["second"]]
+
+
+@pytest.mark.parametrize("kind", ["std", "notebook"])
+def test_progress_total_grows_with_the_work_announced(kind):
+    import importlib
+
+    from workbench.indexes.progress import Progress
+
+    tqdm = importlib.import_module(f"tqdm.{kind}").tqdm
+    with tqdm(total=0, disable=False, leave=False, file=io.StringIO()) as bar:
+        progress = Progress(bar)
+        progress.expect(2)
+        for _ in range(3):  # one more step than announced
+            progress("step")
+        assert (bar.n, bar.total) == (3, 3)
+        if kind == "notebook":
+            bar.refresh()  # updates are throttled; the widget shows the latest on refresh
+            assert (bar.container.children[1].max, bar.container.children[1].value) == (3, 3)

@@ -1,4 +1,5 @@
-"""The advice's progress bar: a tqdm bar on stderr whose total grows as work turns up.
+"""The advice's progress bar, whose total grows as work turns up: a widget in a notebook, a
+text bar on stderr in a terminal (``tqdm.auto`` picks).
 
 How many steps the advice takes is only known as it goes (joins costed again, indexes
 replaced and measured again), so each stage announces its steps before it starts them.
@@ -20,12 +21,20 @@ class Progress:
 
     def __call__(self, label: str = "") -> None:
         if self.bar.n >= (self.bar.total or 0):
-            self.bar.total = self.bar.n + 1
+            self.set_total(self.bar.n + 1)
         self.bar.set_postfix_str(label, refresh=False)
         self.bar.update(1)
 
     def expect(self, steps: int) -> None:
-        self.bar.total = (self.bar.total or 0) + steps
+        self.set_total((self.bar.total or 0) + steps)
+
+    def set_total(self, total: int) -> None:
+        self.bar.total = total
+        widget = getattr(self.bar, "container", None)  # tqdm.notebook's widget box, if any
+        if widget is not None:
+            meter = widget.children[1]  # the notebook bar keeps its own maximum
+            meter.max, meter.bar_style = total, ""
+            meter.layout.width = None
         self.bar.refresh()
 
 
@@ -37,8 +46,8 @@ def expect(tick: Tick | None, steps: int) -> None:
 
 @contextmanager
 def progress_bar(enabled: bool, description: str) -> Iterator[Progress]:
-    """A :class:`Progress` over a tqdm bar on stderr (silent unless ``enabled``)."""
-    from tqdm import tqdm
+    """A :class:`Progress` over a tqdm bar (silent unless ``enabled``)."""
+    from tqdm.auto import tqdm
 
     with tqdm(total=0, desc=description, unit="step", file=sys.stderr, disable=not enabled,
               leave=False) as bar:

@@ -38,7 +38,7 @@ class PlanPanel(widgets.VBox):
 
     def __init__(self, session, sql: str = "", analyze: bool = False):
         self.session = session
-        self.sql = widgets.Textarea(value=sql, placeholder="SELECT …", rows=6, layout=FULL)
+        self.sql = widgets.Textarea(value=sql.strip(), placeholder="SELECT …", rows=6, layout=FULL)
         self.analyze = widgets.Checkbox(value=analyze, description="run it (ANALYZE, rolled back)")
         self.button = widgets.Button(description="Explain", button_style="primary", icon="search")
         self.status, self.out = Status(), widgets.Output()
