@@ -268,3 +268,26 @@ def test_forms_build_drafts():
                                                                       not_null=True)
     with pytest.raises(Exception, match="needs a value for table"):
         build("add index", {"schema": "s", "columns": "a"})
+
+
+@pytest.mark.parametrize("typed, referenced", [
+    ("orgs", "s.orgs"),                       # same schema
+    ("public.orgs", "public.orgs"),           # schema.table, as SQL reads it
+    ('other."Odd.Name"', 'other."Odd.Name"'),  # quoted parts keep dots and case
+    ("my orgs", 's."my orgs"'),               # not SQL: taken as typed
+])
+def test_foreign_key_form_reads_the_referenced_table(typed, referenced):
+    from workbench.drafts.builders.forms import build
+
+    draft = build("add foreign key", {"schema": "s", "table": "t", "columns": "org_id", "ref_table": typed})
+    assert f"REFERENCES {referenced} (id)" in draft.up
+
+
+@pytest.mark.parametrize("typed, problem", [("", "needs a value for references"),
+                                            ("a.b.c", "is not a table name")])
+def test_foreign_key_form_refuses_a_reference_it_cannot_read(typed, problem):
+    from workbench.drafts.builders.forms import build
+    from workbench.errors import WorkbenchError
+
+    with pytest.raises(WorkbenchError, match=problem):
+        build("add foreign key", {"schema": "s", "table": "t", "columns": "org_id", "ref_table": typed})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...catalog.names import parse_name
 from ...errors import WorkbenchError
 from .. import Draft
 from . import TEMPLATES
@@ -66,6 +67,23 @@ def split_names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def reference(text: str) -> tuple[str, str | None]:
+    """The referenced table as typed: ``(table, schema or None)``. ``schema.table`` and quoted
+    names are read as SQL reads them; a name that is not valid SQL is taken as typed."""
+    text = text.strip()
+    if not text:
+        raise WorkbenchError("the form needs a value for references",
+                             hint="the referenced table: table (same schema) or schema.table")
+    parsed = parse_name(text)
+    if parsed is None:
+        if "." in text:
+            raise WorkbenchError(f"references: {text!r} is not a table name",
+                                 hint='write schema.table; quote a name with spaces or dots: "a.b"')
+        return text, None
+    schema, table = parsed
+    return table, schema
+
+
 def column_line(line: str) -> tables.ColumnDef:
     """``name type [not null]``; a name with spaces goes in double quotes (``""`` for ``"``)."""
     line = line.strip()
@@ -120,6 +138,13 @@ def _create_table(v, snapshot):
                                  policies=policies, snapshot=snapshot)
 
 
+def _foreign_key(v, snapshot):
+    ref_table, ref_schema = reference(v["ref_table"])
+    return constraints.add_foreign_key(v["schema"], v["table"], split_names(v["columns"]), ref_table,
+                                       split_names(v["ref_columns"]), ref_schema=ref_schema,
+                                       on_delete=v["on_delete"], snapshot=snapshot)
+
+
 BUILD = {
     "create table": _create_table,
     "add column": lambda v, s: _columns.add_column(
@@ -127,9 +152,7 @@ BUILD = {
         default=_or_none(v["default"]), backfill=_or_none(v["backfill"]), snapshot=s),
     "add index": lambda v, s: constraints.add_index(v["schema"], v["table"], split_names(v["columns"]),
                                                  unique=bool(v["unique"]), snapshot=s),
-    "add foreign key": lambda v, s: constraints.add_foreign_key(
-        v["schema"], v["table"], split_names(v["columns"]), v["ref_table"],
-        split_names(v["ref_columns"]), on_delete=v["on_delete"], snapshot=s),
+    "add foreign key": lambda v, s: _foreign_key(v, s),
     "add check": lambda v, s: constraints.add_check(v["schema"], v["table"], v["condition"], snapshot=s),
     "RLS policies": lambda v, s: policies.rls_policies(
         v["schema"], v["table"], v["template"], snapshot=s,
