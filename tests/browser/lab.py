@@ -12,6 +12,13 @@ def open_notebook(page, jupyterlab, name: str) -> None:
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']:visible", timeout=60_000)
 
 
+def run_notebook(page, jupyterlab, name: str, timeout_ms: int = 300_000) -> None:
+    """Open ``name`` in a clean workspace, Run All Cells, and wait until every cell has run."""
+    open_notebook(page, jupyterlab, name)
+    run_all_cells(page)
+    wait_for_kernel_idle(page, timeout_ms=timeout_ms)
+
+
 def choose_kernel_if_asked(page) -> None:
     """Accept the default kernel when JupyterLab asks which one to start."""
     try:

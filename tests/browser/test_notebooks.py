@@ -8,14 +8,12 @@ from __future__ import annotations
 import pytest
 
 from .conftest import screenshot
-from .lab import error_outputs, open_notebook, run_all_cells, wait_for_kernel_idle
+from .lab import error_outputs, run_notebook
 
 
 @pytest.mark.parametrize("notebook", ["01_explore_schema", "02_plans_and_indexes", "03_review_schema"])
 def test_notebook_runs_in_a_real_jupyterlab(page, jupyterlab, notebook):
-    open_notebook(page, jupyterlab, f"{notebook}.ipynb")
-    run_all_cells(page)
-    wait_for_kernel_idle(page, timeout_ms=300_000)
+    run_notebook(page, jupyterlab, f"{notebook}.ipynb")
     screenshot(page, notebook)
     assert not [e[:500] for e in error_outputs(page) if "Traceback" in e or "Error" in e]
     assert not page.query_selector_all(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")

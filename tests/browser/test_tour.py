@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import screenshot
-from .lab import error_outputs, open_notebook, run_all_cells, wait_for_kernel_idle
+from .lab import error_outputs, run_notebook
 
 LONG = 120_000
 
@@ -16,9 +16,7 @@ def tour(browser, jupyterlab):
     """A page with the tour opened and all its cells run."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    open_notebook(page, jupyterlab, "00_tour.ipynb")
-    run_all_cells(page)
-    wait_for_kernel_idle(page, timeout_ms=300_000)
+    run_notebook(page, jupyterlab, "00_tour.ipynb")
     yield page
     context.close()
 

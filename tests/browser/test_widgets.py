@@ -2,19 +2,13 @@
 from __future__ import annotations
 
 from .conftest import screenshot
-from .lab import open_notebook, run_all_cells, wait_for_kernel_idle
+from .lab import run_notebook
 
 LONG = 120_000
 
 
-def _run(page, jupyterlab, notebook: str) -> None:
-    open_notebook(page, jupyterlab, notebook)
-    run_all_cells(page)
-    wait_for_kernel_idle(page, timeout_ms=300_000)
-
-
 def test_drafting_panel_previews_and_dry_runs(page, jupyterlab):
-    _run(page, jupyterlab, "04_draft_migration_and_rls.ipynb")
+    run_notebook(page, jupyterlab, "04_draft_migration_and_rls.ipynb")
     panel = page.locator(".widget-vbox", has=page.locator(".widget-button", has_text="Dry run")).last
     panel.locator(".widget-button", has_text="Preview").click()
     page.wait_for_function(
