@@ -13,7 +13,7 @@ from workbench import Draft, WorkbenchError
 from workbench.cli import rls as rls_cli
 from workbench.samples import install_shim
 from workbench.testing import scratch_database
-from workbench.verify.rls_probe import probe
+from workbench.verify.rls import probe
 
 TIERS = ["pg18", "pg15"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import workbench
-from workbench.verify.rls_probe import probe
+from workbench.verify.rls import probe
 
 # tasks_update_assignee (the policy of planted problem P03) checks the assignee but not the
 # organization: an assignee can move its task into another organization.

@@ -8,10 +8,10 @@ import pytest
 
 from workbench import WorkbenchError
 from workbench.catalog import Column, Constraint, EnumType, ForeignKey, Objects, Policy, Schema, Table
-from workbench.verify.rls_expr import check_constants, set_columns, uid_columns
-from workbench.verify.rls_report import ProbeReport, ProbeResult
-from workbench.verify.rls_tenancy import infer_tenancy
-from workbench.verify.rls_values import column_candidates, enum_index, type_candidates
+from workbench.verify.rls.expr import check_constants, set_columns, uid_columns
+from workbench.verify.rls.report import ProbeReport, ProbeResult
+from workbench.verify.rls.tenancy import infer_tenancy
+from workbench.verify.rls.values import column_candidates, enum_index, type_candidates
 
 
 # --- policy expressions --------------------------------------------------------------------

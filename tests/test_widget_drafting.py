@@ -126,7 +126,7 @@ def test_tables_touched():
 def test_the_rls_probe_fills_the_slot(session):
     from workbench.widgets.drafting import find_rls_matrix, probe_matrix
 
-    pytest.importorskip("workbench.verify.rls_probe")
+    pytest.importorskip("workbench.verify.rls")
     assert find_rls_matrix() is probe_matrix
     panel = drafting_panel(session, inspect(session), "RLS policies", schema="shop",
                            table="orders", template="custom", using="org_id > 0")

@@ -29,7 +29,7 @@ def run(args) -> int:
     """Probe, print the report, exit 1 on any cross-tenant access."""
     import workbench
     from ..errors import WorkbenchError
-    from ..verify.rls_probe import probe
+    from ..verify.rls import probe
 
     with workbench.connect(args.dsn) as session:
         report = probe(session, tables=args.table)

@@ -11,9 +11,9 @@ def rls_matrix(session, change=None, tables=None) -> tuple[Grid | None, bool | N
     """``(matrix, ok, note)`` of the probe on ``tables`` (SQL names; default: every table)
     after ``change`` (rolled back); ``(None, None, why)`` when the probe is not available."""
     try:
-        from ..verify.rls_probe import probe
+        from ..verify.rls import probe
     except ImportError:
-        return None, None, "not available: the RLS probe (workbench.verify.rls_probe) is not installed"
+        return None, None, "not available: the RLS probe (workbench.verify.rls) is not installed"
     try:
         report = run_probe(probe, session, change, tables)
         matrix = getattr(report, "matrix", None)

@@ -39,7 +39,7 @@ def rls_tables(schema: Schema) -> list[tuple[str, str]]:
 def isolation_check(session: Session, schema: Schema, migrations_dir: Path) -> Check:
     """Probe the RLS tables of ``schema`` (the session's database) for cross-tenant access."""
     try:
-        from .rls_probe import probe
+        from .rls import probe
     except ImportError:
         return Check(NAME, SKIPPED, "not available")
     tables = rls_tables(schema)

@@ -50,16 +50,16 @@ def probe_matrix(session, draft: Draft):
     """The RLS isolation matrix of the tables ``draft`` touches, with the Draft applied
     (in a rolled-back transaction): the plain-function twin of the RLS matrix button."""
     from ..drafts.touched import tables_touched
-    from ..verify.rls_probe import probe
+    from ..verify.rls import probe
 
     return probe(session, draft, tables=tables_touched(draft.up)).matrix
 
 
 def find_rls_matrix() -> Callable | None:
-    """:func:`probe_matrix` when the RLS isolation probe (``workbench.verify.rls_probe``) is
+    """:func:`probe_matrix` when the RLS isolation probe (``workbench.verify.rls``) is
     installed, else None (the panel then has no RLS matrix button)."""
     try:
-        from ..verify import rls_probe  # noqa: F401
+        from ..verify import rls  # noqa: F401
     except ImportError:
         return None
     return probe_matrix

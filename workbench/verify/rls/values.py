@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from ..catalog import Column, EnumType, Table
-from ..catalog.names import qualified, quote_ident
-from .rls_expr import check_constants
+from ...catalog import Column, EnumType, Table
+from ...catalog.names import qualified, quote_ident
+from .expr import check_constants
 
 TEXT = ("text", "character varying", "character", "citext", "name", "varchar", "char", "bpchar")
 INTEGER = ("smallint", "integer", "bigint", "int2", "int4", "int8")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from ..catalog import Column, Table
+from ...catalog import Column, Table
 
 Key = tuple[str, str]
 

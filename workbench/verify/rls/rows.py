@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from ..catalog import Column, Schema, Table
-from .rls_sql import Row, Tenant, insert_sql, row_as_text, set_claims, table_name, to_row
-from .rls_tenancy import Key, Tenancy
-from .rls_values import column_candidates, enum_index, is_known_type
+from ...catalog import Column, Schema, Table
+from .sql import Row, Tenant, insert_sql, row_as_text, set_claims, table_name, to_row
+from .tenancy import Key, Tenancy
+from .values import column_candidates, enum_index, is_known_type
 
 MAX_ATTEMPTS = 40
 PREFERRED_ROLES = ("owner", "admin")

@@ -11,9 +11,9 @@ from typing import Callable
 import psycopg
 from psycopg import sql
 
-from ..catalog import Policy, Table
-from .rls_checks import ROLE, Probe
-from .rls_sql import Row, cast_value, insert_sql, row_as_text, set_claims, table_name, to_row, where_row
+from ...catalog import Policy, Table
+from .checks import ROLE, Probe
+from .sql import Row, cast_value, insert_sql, row_as_text, set_claims, table_name, to_row, where_row
 
 WITH_CHECK = ("insert", "steal", "move")
 

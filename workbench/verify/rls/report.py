@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import asdict, dataclass, field
 
-from ..errors import WorkbenchError
+from ...errors import WorkbenchError
 
 ISOLATED, LEAK, NOT_PROBED, NO_RLS = "isolated", "LEAK", "not probed", "no RLS"
 VERDICTS = (ISOLATED, LEAK, NOT_PROBED, NO_RLS)
@@ -37,7 +37,7 @@ class ProbeResult:
 
 @dataclass(frozen=True)
 class ProbeReport:
-    """What :func:`workbench.verify.rls_probe.probe` found, table by table; ``skipped`` says
+    """What :func:`workbench.verify.rls.probe` found, table by table; ``skipped`` says
     why nothing could be probed (no users to impersonate)."""
 
     results: tuple[ProbeResult, ...] = ()

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from ..catalog import Table
-from .rls_sql import Row, Tenant, cast_value, insert_sql, set_claims, table_name, where_row
+from ...catalog import Table
+from .sql import Row, Tenant, cast_value, insert_sql, set_claims, table_name, where_row
 
 ROLE = "authenticated"
 CURSOR = "workbench_probe_target"

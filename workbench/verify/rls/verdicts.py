@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rls_blame import applicable, blame
-from .rls_checks import Outcome, Probe
-from .rls_report import ISOLATED, LEAK, NO_RLS, NOT_PROBED, ProbeResult
+from .blame import applicable, blame
+from .checks import Outcome, Probe
+from .report import ISOLATED, LEAK, NO_RLS, NOT_PROBED, ProbeResult
 
 LEAKS = {
     "read": "tenant {a} can read tenant {b}'s row",

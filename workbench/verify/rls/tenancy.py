@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..catalog import ForeignKey, Schema, Table
-from ..errors import WorkbenchError
-from .rls_expr import set_columns, uid_columns
+from ...catalog import ForeignKey, Schema, Table
+from ...errors import WorkbenchError
+from .expr import set_columns, uid_columns
 
 IDENTITY = ("auth", "users")
 BASE_KINDS = ("table", "partitioned")

@@ -18,16 +18,16 @@ from typing import Iterable
 
 import psycopg
 
-from ..catalog import Schema, Table, inspect
-from ..errors import WorkbenchError
-from ..session import connection_of, rolled_back
-from .rls_blame import applicable
-from .rls_checks import ROLE, Outcome, Probe, privileges
-from .rls_report import COMMANDS, ProbeReport, ProbeResult
-from .rls_rows import RowError, RowFactory
-from .rls_sql import Tenant
-from .rls_tenancy import BASE_KINDS, Tenancy, infer_tenancy
-from .rls_verdicts import Direction, combine, no_privilege, no_rls, not_probed
+from ...catalog import Schema, Table, inspect
+from ...errors import WorkbenchError
+from ...session import connection_of, rolled_back
+from .blame import applicable
+from .checks import ROLE, Outcome, Probe, privileges
+from .report import COMMANDS, ProbeReport, ProbeResult
+from .rows import RowError, RowFactory
+from .sql import Tenant
+from .tenancy import BASE_KINDS, Tenancy, infer_tenancy
+from .verdicts import Direction, combine, no_privilege, no_rls, not_probed
 
 API_ROLES = ("anon", "authenticated", "PUBLIC")
 INTERNAL_SCHEMAS = frozenset({
@@ -87,7 +87,7 @@ def missing_auth(conn: psycopg.Connection) -> str:
 
 def apply_draft(conn: psycopg.Connection, draft) -> None:
     """Apply the Draft's up SQL, statement by statement, inside the probe's transaction."""
-    from ..drafts.dryrun import apply
+    from ...drafts.dryrun import apply
 
     apply(conn, draft.up, f"up SQL of Draft {draft.title!r}")
 
