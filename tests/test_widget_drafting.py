@@ -2,6 +2,7 @@
 the panel as messages."""
 from __future__ import annotations
 
+import ipywidgets as widgets
 import psycopg
 import pytest
 
@@ -154,3 +155,42 @@ def test_an_unexpected_error_is_a_message_too(session):
     assert panel.on_rls_matrix() is None
     assert text(panel.status).startswith("problem: unexpected RuntimeError: probe exploded")
     assert not any(button.disabled for button in panel.buttons)
+
+
+def press(panel, label: str) -> None:
+    """Click the panel's button ``label`` as a person does (its on_click handlers run)."""
+    next(button for button in panel.buttons if button.description == label).click()
+
+
+def shown_tab(panel) -> str:
+    """The title of the tab the panel shows."""
+    tabs = next(child for child in panel.children if isinstance(child, widgets.Tab))
+    return tabs.titles[tabs.selected_index]
+
+
+def test_each_button_shows_the_tab_of_its_result(session):
+    pytest.importorskip("workbench.verify.rls")
+    panel = drafting_panel(session, inspect(session), "RLS policies", schema="shop",
+                           table="orders", template="custom", using="org_id > 0")
+    assert shown_tab(panel) == "SQL"
+    press(panel, "Dry run")
+    assert "nothing was kept" in text(panel.status), text(panel.status)
+    assert shown_tab(panel) == "dry run"
+    press(panel, "RLS matrix")
+    assert "RLS matrix done" in text(panel.status), text(panel.status)
+    assert shown_tab(panel) == "RLS matrix"
+    press(panel, "Preview")
+    assert "drafted:" in text(panel.status)
+    assert shown_tab(panel) == "SQL"
+
+
+def test_a_new_preview_drops_the_results_of_the_old_draft(session):
+    panel = DraftingPanel(session, None, "free SQL", rls_matrix=lambda s, d: "matrix of the old draft",
+                          title="t", up="SELECT 1;", down="SELECT 1;")
+    press(panel, "Dry run")
+    press(panel, "RLS matrix")
+    assert panel.dryrun_out.outputs and panel.rls_out.outputs
+    panel.set_values(up="SELECT 2;")
+    press(panel, "Preview")
+    assert "SELECT 2;" in text(panel.sql_out)
+    assert not panel.dryrun_out.outputs and not panel.rls_out.outputs

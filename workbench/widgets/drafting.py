@@ -23,6 +23,7 @@ from .look import FULL, Status, title
 
 
 LABEL = {"description_width": "11em"}  # wide enough for every form label, so fields line up
+TAB_TITLES = ("SQL", "safety", "dry run", "RLS matrix")  # the result tabs, in order
 
 
 def field_widget(field: Field) -> widgets.Widget:
@@ -88,8 +89,9 @@ class DraftingPanel(widgets.VBox):
         self.builder.observe(lambda change: self.show_form(), names="value")
         self.show_form(values)
         self.buttons: list[widgets.Button] = []
+        self.tabs = self._tabs()
         super().__init__([title("Drafting panel", "a change as up and down SQL, checked before it is kept"),
-                          self.builder, self.form, self._buttons(), self.status, self._tabs()])
+                          self.builder, self.form, self._buttons(), self.status, self.tabs])
 
     def _buttons(self) -> widgets.HBox:
         buttons = []
@@ -108,9 +110,12 @@ class DraftingPanel(widgets.VBox):
 
     def _tabs(self) -> widgets.Tab:
         tabs = widgets.Tab([self.sql_out, self.safety_out, self.dryrun_out, self.rls_out])
-        for index, title in enumerate(("SQL", "safety", "dry run", "RLS matrix")):
-            tabs.set_title(index, title)
+        tabs.titles = TAB_TITLES
         return tabs
+
+    def show_tab(self, name: str) -> None:
+        """Bring the result tab ``name`` (one of :data:`TAB_TITLES`) to the front."""
+        self.tabs.selected_index = TAB_TITLES.index(name)
 
     # --- the form ----------------------------------------------------------------------------
 
@@ -139,8 +144,9 @@ class DraftingPanel(widgets.VBox):
             out.outputs = ()
 
     def on_preview(self) -> Draft | None:
-        """Build the Draft from the form; show its SQL and the safety findings."""
-        self._clear(self.sql_out, self.safety_out, self.dryrun_out)
+        """Build the Draft from the form; show its SQL and the safety findings (the results of
+        an earlier Draft are cleared)."""
+        self._clear(self.sql_out, self.safety_out, self.dryrun_out, self.rls_out)
         self.draft = self.safety = self.review = self.approved = None
         with self.status.working("drafting and checking its safety", *self.buttons) as job:
             draft = build(self.builder.value, self.values(), self.snapshot)
@@ -153,6 +159,7 @@ class DraftingPanel(widgets.VBox):
         if len(self.safety):
             self.safety_out.append_display_data(self.safety.frame())
         self.status.show(f"drafted: {self.draft.title}")
+        self.show_tab("SQL")
         return self.draft
 
     def on_dry_run(self) -> Review | None:
@@ -169,6 +176,7 @@ class DraftingPanel(widgets.VBox):
         if self.review.introduced is not None:
             self.dryrun_out.append_display_data(self.review.advisors_frame())
         self.status.show("dry run done: nothing was kept")
+        self.show_tab("dry run")
         return self.review
 
     def on_approve(self) -> Draft | None:
@@ -195,6 +203,7 @@ class DraftingPanel(widgets.VBox):
             return None
         self.rls_out.append_display_data(result)
         self.status.show("RLS matrix done: nothing was kept")
+        self.show_tab("RLS matrix")
         return result
 
 
