@@ -1,10 +1,9 @@
 """``Diagram``: one drawn selection, shown in notebooks as SVG, saved in any registered format."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from ..atomicfile import write_atomically
 from . import frames
 from .highlights import Marks
 from .relations import Relationship
@@ -82,17 +81,3 @@ class Diagram:
     def __repr__(self) -> str:
         lines = [f"<Diagram {self.title}>"] + [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

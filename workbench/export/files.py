@@ -1,37 +1,29 @@
 """Writing revision files: atomically, never over an existing file, one export at a time.
 
-A file appears complete or not at all: it is written to a hidden temporary file in the same
-folder (Alembic loads only ``*.py``), flushed to disk, then hard-linked under its name, which
-fails if the name exists. Several files of one revision appear together or not at all.
+A file appears complete or not at all (:func:`workbench.atomicfile.write_atomically`, which
+never replaces an existing name here). Several files of one revision appear together or not
+at all.
 """
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..atomicfile import sync_folder, write_atomically
 from ..errors import WorkbenchError
-
-TEMP_PREFIX = ".export-"
 
 
 def write_new_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically; never replace an existing file."""
-    if path.exists():
-        raise WorkbenchError(f"{path.name} already exists", where=str(path.parent),
-                             hint="export never overwrites: rename or remove the existing file")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(tmp, path)  # fails if path appeared meanwhile: no overwrite, even in a race
-    finally:
-        os.unlink(tmp)
-    sync_folder(path.parent)
+        if path.exists():
+            raise FileExistsError(path)
+        write_atomically(path, text, overwrite=False)  # refuses a name taken meanwhile, too
+    except FileExistsError:
+        raise WorkbenchError(f"{path.name} already exists", where=str(path.parent),
+                             hint="export never overwrites: rename or remove the existing file") from None
 
 
 def write_together(files: dict[Path, str]) -> list[Path]:
@@ -54,20 +46,6 @@ def remove_all(paths: list[Path]) -> None:
         path.unlink(missing_ok=True)
     if paths:
         sync_folder(paths[0].parent)
-
-
-def sync_folder(folder: Path) -> None:
-    """Flush the folder's entries to disk, so a new name survives a crash (where supported)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @contextmanager

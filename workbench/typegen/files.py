@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..atomicfile import write_atomically
 from ..catalog import Schema
 from .document import MARKER, typescript
 
@@ -28,18 +27,7 @@ class TypesStatus:
 
 def write_types(schema: Schema, path: Path | str, schemas: Iterable[str] | None = None) -> Path:
     """Write the TypeScript types of ``schema`` to ``path`` (replaced atomically); return it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(typescript(schema, schemas))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, typescript(schema, schemas))
 
 
 def generated_schemas(text: str) -> list[str] | None:
