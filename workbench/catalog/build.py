@@ -57,12 +57,13 @@ def table_maker(result: Result, parts: dict[str, dict[Key, tuple]], views: dict[
     """A function making the :class:`Table` of a row, with its parts attached."""
     reader = Reader(Table, result)
     key, parent = reader.getter("schema", "name"), reader.getter("parent_schema", "parent_name")
-    table_bytes = reader.getter("table_bytes")
+    table_bytes, inherits = reader.getter("table_bytes"), reader.getter("inherits")
 
     def make(row: tuple) -> Table:
         this = key(row)
         children = {kind: grouped_parts.get(this, ()) for kind, grouped_parts in parts.items()}
         return reader.make(row, partition_of=parent(row) if parent(row)[1] else None,
+                           inherits=tuple(map(tuple, inherits(row))),
                            view=views.get(this), **children,
                            size_bytes=total_size(table_bytes(row), children["indexes"]))
     return make

@@ -89,7 +89,9 @@ class ForeignKey(Constraint):
 
 @dataclass(frozen=True)
 class Index:
-    """An index. ``columns`` holds key column names, or the expression text for expression keys."""
+    """An index. ``columns`` holds key column names, or the expression text for expression keys.
+    ``partition_of`` is ``(schema, name)`` of the partitioned index this index of a partition
+    is attached to (it then comes and goes with that index)."""
 
     schema: str
     table: str
@@ -103,12 +105,17 @@ class Index:
     primary: bool = False
     valid: bool = True
     constraint: str | None = None
+    partition_of: tuple[str, str] | None = None
     comment: str | None = None
     size_bytes: int | None = field(default=None, **VOLATILE)
 
     @property
     def table_key(self) -> tuple[str, str]:
         return (self.schema, self.table)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
 
 
 @dataclass(frozen=True)
@@ -162,7 +169,10 @@ class View:
 
 @dataclass(frozen=True, repr=False)
 class Table:
-    """A table, partitioned table, view, materialized view or foreign table, with its parts."""
+    """A table, partitioned table, view, materialized view or foreign table, with its parts.
+
+    A partition names its partitioned parent in ``partition_of``; a child of classic
+    inheritance (``INHERITS``) names its parents in ``inherits``."""
 
     schema: str
     name: str
@@ -179,6 +189,7 @@ class Table:
     partition_key: str | None = None
     partition_of: tuple[str, str] | None = None
     partition_bound: str | None = None
+    inherits: tuple[tuple[str, str], ...] = ()
     options: tuple[str, ...] = ()
     view: View | None = None
     comment: str | None = None

@@ -3,6 +3,8 @@
 -- estimate: pages as of the last VACUUM or ANALYZE (table_bytes: the table and its TOAST
 -- table; add the indexes' for the total), NULL before the first one. (pg_table_size would
 -- read the files instead: exact, and slower by a stat of every file of every table.)
+-- inherits lists the parents of classic inheritance (INHERITS), as {schema, name} pairs in
+-- declaration order; a partition's parent is parent_schema.parent_name instead.
 -- Optional filter: SET workbench.schemas = '{a,b}' (an array literal of schema names).
 WITH nsp AS (
     SELECT n.oid, n.nspname
@@ -27,6 +29,12 @@ SELECT nsp.nspname AS schema,
        pn.nspname AS parent_schema,
        pc.relname AS parent_name,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       ARRAY(SELECT ARRAY[hn.nspname::text, hc.relname::text]
+             FROM pg_inherits h
+             JOIN pg_class hc ON hc.oid = h.inhparent
+             JOIN pg_namespace hn ON hn.oid = hc.relnamespace
+             WHERE h.inhrelid = c.oid AND NOT c.relispartition
+             ORDER BY h.inhseqno) AS inherits,
        coalesce(c.reloptions, '{}')::text[] AS options,
        d.description AS comment
 FROM pg_class c
