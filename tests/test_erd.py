@@ -125,24 +125,27 @@ def parsed_svg(diagram):
 
 GOLDEN_DOT = r"""
 digraph erd {
-  graph [rankdir=LR, fontname="Helvetica", fontsize=10, nodesep=0.3, ranksep=0.7, labelloc=b, labeljust=l, tooltip="shop.orders: what it references, 1 step (2 tables, 1 relationship)", label=<<B>shop.orders: what it references, 1 step (2 tables, 1 relationship)</B><BR ALIGN="LEFT"/>1 table left out by the schemas/include/exclude filters<BR ALIGN="LEFT"/>3 foreign keys to or from tables not drawn<BR ALIGN="LEFT"/>>];
+  graph [rankdir=LR, fontname="Helvetica", fontsize=10, nodesep=0.3, ranksep=0.7, labelloc=b, labeljust=l, tooltip="shop.orders: what it references, 1 step (2 tables, 1 relationship)", label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">
+<TR><TD ALIGN="LEFT" WIDTH="367"><B>shop.orders: what it references, 1 step (2 tables, 1 relationship)</B></TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="273">1 table left out by the schemas/include/exclude filters</TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="215">3 foreign keys to or from tables not drawn</TD></TR></TABLE>>];
   node [shape=plain, fontname="Helvetica", fontsize=10];
   edge [fontname="Helvetica", fontsize=8, dir=both, color="#566573", arrowsize=0.8];
   "shop.customers" [label=<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#5d6d7e" BGCOLOR="white">
-<TR><TD COLSPAN="4" BGCOLOR="#d6eaf8"><B>customers</B></TD></TR>
-<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="#707b7c">RLS forced, 2 policies</FONT></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c0l"><FONT POINT-SIZE="8" COLOR="#707b7c">PK</FONT></TD><TD ALIGN="LEFT">id</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">bigint</FONT></TD><TD ALIGN="RIGHT" PORT="c0r"></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c1l"><FONT POINT-SIZE="8" COLOR="#707b7c">UQ</FONT></TD><TD ALIGN="LEFT">email</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" PORT="c1r"></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c2l"></TD><TD ALIGN="LEFT">name</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" PORT="c2r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c3l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT">created_by</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">uuid</FONT></TD><TD ALIGN="RIGHT" PORT="c3r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR></TABLE>>, tooltip="shop.customers\nwho buys"];
+<TR><TD COLSPAN="4" BGCOLOR="#d6eaf8" WIDTH="67"><B>customers</B></TD></TR>
+<TR><TD COLSPAN="4" ALIGN="LEFT" WIDTH="94"><FONT POINT-SIZE="8" COLOR="#707b7c">RLS forced, 2 policies</FONT></TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="19" PORT="c0l"><FONT POINT-SIZE="8" COLOR="#707b7c">PK</FONT></TD><TD ALIGN="LEFT" WIDTH="18">id</TD><TD ALIGN="LEFT" WIDTH="37"><FONT COLOR="#707b7c">bigint</FONT></TD><TD ALIGN="RIGHT" PORT="c0r"></TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="21" PORT="c1l"><FONT POINT-SIZE="8" COLOR="#707b7c">UQ</FONT></TD><TD ALIGN="LEFT" WIDTH="36">email</TD><TD ALIGN="LEFT" WIDTH="28"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" PORT="c1r"></TD></TR>
+<TR><TD ALIGN="LEFT" PORT="c2l"></TD><TD ALIGN="LEFT" WIDTH="37">name</TD><TD ALIGN="LEFT" WIDTH="28"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c2r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="29" PORT="c3l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT" WIDTH="64">created_by</TD><TD ALIGN="LEFT" WIDTH="30"><FONT COLOR="#707b7c">uuid</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c3r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR></TABLE>>, tooltip="shop.customers\nwho buys"];
   "shop.orders" [label=<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#5d6d7e" BGCOLOR="white">
-<TR><TD COLSPAN="4" BGCOLOR="#f9e79f"><B>orders</B></TD></TR>
-<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="#707b7c">RLS on, 1 policy</FONT></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c0l"><FONT POINT-SIZE="8" COLOR="#707b7c">PK</FONT></TD><TD ALIGN="LEFT">id</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">bigint</FONT></TD><TD ALIGN="RIGHT" PORT="c0r"></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c1l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT">customer_id</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">bigint</FONT></TD><TD ALIGN="RIGHT" PORT="c1r"></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c2l"></TD><TD ALIGN="LEFT">note</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" PORT="c2r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c3l"></TD><TD ALIGN="LEFT">created_at</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">timestamptz</FONT></TD><TD ALIGN="RIGHT" PORT="c3r"></TD></TR>
-<TR><TD ALIGN="LEFT" PORT="c4l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT">created_by</TD><TD ALIGN="LEFT"><FONT COLOR="#707b7c">uuid</FONT></TD><TD ALIGN="RIGHT" PORT="c4r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR></TABLE>>, tooltip="shop.orders"];
+<TR><TD COLSPAN="4" BGCOLOR="#f9e79f" WIDTH="45"><B>orders</B></TD></TR>
+<TR><TD COLSPAN="4" ALIGN="LEFT" WIDTH="72"><FONT POINT-SIZE="8" COLOR="#707b7c">RLS on, 1 policy</FONT></TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="19" PORT="c0l"><FONT POINT-SIZE="8" COLOR="#707b7c">PK</FONT></TD><TD ALIGN="LEFT" WIDTH="18">id</TD><TD ALIGN="LEFT" WIDTH="37"><FONT COLOR="#707b7c">bigint</FONT></TD><TD ALIGN="RIGHT" PORT="c0r"></TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="29" PORT="c1l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT" WIDTH="70">customer_id</TD><TD ALIGN="LEFT" WIDTH="37"><FONT COLOR="#707b7c">bigint</FONT></TD><TD ALIGN="RIGHT" PORT="c1r"></TD></TR>
+<TR><TD ALIGN="LEFT" PORT="c2l"></TD><TD ALIGN="LEFT" WIDTH="31">note</TD><TD ALIGN="LEFT" WIDTH="28"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c2r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR>
+<TR><TD ALIGN="LEFT" PORT="c3l"></TD><TD ALIGN="LEFT" WIDTH="62">created_at</TD><TD ALIGN="LEFT" WIDTH="72"><FONT COLOR="#707b7c">timestamptz</FONT></TD><TD ALIGN="RIGHT" PORT="c3r"></TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="29" PORT="c4l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT" WIDTH="64">created_by</TD><TD ALIGN="LEFT" WIDTH="30"><FONT COLOR="#707b7c">uuid</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c4r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR></TABLE>>, tooltip="shop.orders"];
   "shop.orders":c1r:e -> "shop.customers":c0l:w [arrowtail=crowodot, arrowhead=teetee, tooltip="shop.orders (customer_id) → shop.customers (id)\norders_customer_id_fkey, ON DELETE CASCADE"];
 }
 """

@@ -1,6 +1,11 @@
 import graphviz
+import pytest
+import svg_layout
 
+import workbench
 from workbench import graphviz_setup
+from workbench.erd import erd
+from workbench.erd.text_width import text_width
 
 
 def _svg() -> str:
@@ -9,15 +14,46 @@ def _svg() -> str:
     return graph.pipe(format="svg").decode()
 
 
-def test_pure_renderer_draws_without_system_dot():
+@pytest.fixture
+def pure():
+    """graphviz-pure as the renderer, whether or not a system dot is installed."""
     try:
-        binary = graphviz_setup.configure(prefer_system=False)
-        assert binary.name == "graphviz-pure"
-        assert "<svg" in _svg()
+        yield graphviz_setup.configure(prefer_system=False)
     finally:
         graphviz_setup.configure()
+
+
+@pytest.fixture(scope="module")
+def nursery():
+    with workbench.connect() as session:
+        return workbench.inspect(session)
+
+
+def test_pure_renderer_draws_without_system_dot(pure):
+    assert pure.name == "graphviz-pure"
+    assert "<svg" in _svg()
 
 
 def test_default_renderer_draws():
     graphviz_setup.configure()
     assert "orders" in _svg()
+
+
+def test_widths_are_those_graphviz_measures_in_dejavu_sans(pure):
+    text = "delivery_number timestamp with time zone (RLS on, 4 policies)"
+    graph = graphviz.Digraph(node_attr={"shape": "box", "margin": "0", "width": "0",
+                                        "height": "0", "fontname": "DejaVu Sans", "fontsize": "10"})
+    graph.node("regular", text)
+    graph.node("bold", f"<<B>{text}</B>>")
+    svg = graph.pipe(format="svg").decode()
+    regular, bold = (svg_layout.outline(node) for node in svg_layout.shapes(svg))
+    assert regular[1] - regular[0] == pytest.approx(text_width(text, 10), abs=0.5)
+    assert bold[1] - bold[0] == pytest.approx(text_width(text, 10, bold=True), abs=0.5)
+
+
+@pytest.mark.parametrize("focus, depth", [("orders", 2), ("orders", 0), (None, 1)])
+def test_pure_renderer_keeps_names_types_and_legend_apart(pure, nursery, focus, depth):
+    svg = erd(nursery, focus, depth=depth).svg()
+    assert "graphviz-pure" in svg
+    assert svg_layout.collisions(svg) == []
+    assert svg_layout.clipped(svg) == []

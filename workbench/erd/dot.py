@@ -17,6 +17,7 @@ from .html_label import table_label
 from .legend import legend_label
 from .relations import Relationship
 from .select import Selection
+from .text_width import cell_width
 
 LEGEND_ID = '"erd legend"'
 
@@ -46,9 +47,18 @@ def defaults(selection: Selection) -> list[str]:
 
 
 def graph_label(selection: Selection) -> str:
-    """Title in bold, then one line per note, left-aligned."""
-    lines = [f"<B>{html(selection.title)}</B>"] + [html(note) for note in selection.notes]
-    return "<" + "".join(f'{line}<BR ALIGN="LEFT"/>' for line in lines) + ">"
+    """Title in bold, then one line per note, left-aligned; each line wide enough for its text
+    in any font a browser may pick (see :mod:`~workbench.erd.text_width`)."""
+    lines = [label_line(selection.title, bold=True)]
+    lines += [label_line(note) for note in selection.notes]
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+            f'{"".join(lines)}</TABLE>>')
+
+
+def label_line(text: str, *, bold: bool = False) -> str:
+    shown = f"<B>{html(text)}</B>" if bold else html(text)
+    size = cell_width(text, style.FONT_SIZE, bold=bold, padding=0)
+    return f'<TR><TD ALIGN="LEFT" WIDTH="{size}">{shown}</TD></TR>'
 
 
 def nodes(selection: Selection, marks: Marks) -> list[str]:

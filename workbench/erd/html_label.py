@@ -2,7 +2,9 @@
 
 Every text goes through :func:`~workbench.erd.escape.html`; colours come from
 :mod:`~workbench.erd.style`. Column rows carry a port on their first and last cell, where
-relationship edges start and end.
+relationship edges start and end. Every cell holding text has a WIDTH that fits the text in
+the widest font a browser may draw it in (:mod:`~workbench.erd.text_width`), so a renderer
+that measures Helvetica (graphviz-pure) leaves room enough for names and types to stay apart.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from ..catalog.sizes import human_size
 from . import style
 from .escape import html, port
 from .highlights import Marks
+from .text_width import cell_width
 
 KIND_WORDS = {"view": "view", "matview": "materialized view", "partitioned": "partitioned table",
               "foreign": "foreign table"}
@@ -26,21 +29,25 @@ def table_label(table: Table, name: str, columns: tuple[Column, ...], markers: d
     rows += [column_row(table, position[c.name], c, markers.get(c.name, ()), marks)
              for c in columns]
     if hidden:
-        more = small(f"+{hidden} more columns")
-        rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{more}</TD></TR>')
-    width = "3" if level else "1"
-    return (f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+        more = f"+{hidden} more columns"
+        rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT"{width(more, style.SMALL)}>'
+                    f'{small(more)}</TD></TR>')
+    thickness = "3" if level else "1"
+    return (f'<<TABLE BORDER="{thickness}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
             f'COLOR="{border}" BGCOLOR="white">{"".join(rows)}</TABLE>>')
 
 
 def header(table: Table, name: str, focus: bool) -> str:
     fill = style.FOCUS_HEADER if focus else style.VIEW_HEADER if table.view else style.HEADER
-    return f'<TR><TD COLSPAN="4" BGCOLOR="{fill}"><B>{html(name)}</B></TD></TR>'
+    return (f'<TR><TD COLSPAN="4" BGCOLOR="{fill}"{width(name, style.FONT_SIZE, bold=True)}>'
+            f'<B>{html(name)}</B></TD></TR>')
 
 
 def badge_row(table: Table, sizes: bool) -> str:
     text = badge(table, sizes)
-    return f'<TR><TD COLSPAN="4" ALIGN="LEFT">{small(html(text))}</TD></TR>' if text else ""
+    if not text:
+        return ""
+    return f'<TR><TD COLSPAN="4" ALIGN="LEFT"{width(text, style.SMALL)}>{small(html(text))}</TD></TR>'
 
 
 def badge(table: Table, sizes: bool) -> str:
@@ -85,11 +92,15 @@ def column_row(table: Table, index: int, column: Column, keys: tuple[str, ...],
     level = marks.column_level(table.key, column.name)
     fill = f' BGCOLOR="{style.LEVEL_FILL[level]}"' if level else ""
     tip = column_tooltip(marks, table, column)
-    null = small("<I>null</I>") if column.nullable else ""
-    return (f'<TR><TD ALIGN="LEFT" PORT="{port(index, "l")}"{fill}>{small(" ".join(keys))}</TD>'
-            f'<TD ALIGN="LEFT"{fill}{tip}>{html(column.name)}</TD>'
-            f'<TD ALIGN="LEFT"{fill}><FONT COLOR="{style.MUTED}">{html(column.type)}</FONT></TD>'
-            f'<TD ALIGN="RIGHT" PORT="{port(index, "r")}"{fill}>{null}</TD></TR>')
+    marked = " ".join(keys)
+    null = "null" if column.nullable else ""
+    return (f'<TR><TD ALIGN="LEFT"{width(marked, style.SMALL)} PORT="{port(index, "l")}"{fill}>'
+            f'{small(html(marked))}</TD>'
+            f'<TD ALIGN="LEFT"{width(column.name, style.FONT_SIZE)}{fill}{tip}>{html(column.name)}</TD>'
+            f'<TD ALIGN="LEFT"{width(column.type, style.FONT_SIZE)}{fill}>'
+            f'<FONT COLOR="{style.MUTED}">{html(column.type)}</FONT></TD>'
+            f'<TD ALIGN="RIGHT"{width(null, style.SMALL)} PORT="{port(index, "r")}"{fill}>'
+            f'{small("<I>null</I>") if null else ""}</TD></TR>')
 
 
 def column_tooltip(marks: Marks, table: Table, column: Column) -> str:
@@ -98,6 +109,11 @@ def column_tooltip(marks: Marks, table: Table, column: Column) -> str:
         return ""
     text = "; ".join(f"{f.rule}: {f.message}" for f in found)
     return f' TOOLTIP="{html(text)}"'
+
+
+def width(text: str, size: float, *, bold: bool = False) -> str:
+    """The WIDTH attribute of a cell holding ``text`` (not yet escaped), or nothing if empty."""
+    return f' WIDTH="{cell_width(text, size, bold=bold)}"' if text else ""
 
 
 def small(content: str) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 from . import style
 from .columns import legend_markers
 from .escape import html
+from .text_width import cell_width
+
+PADDING = 2
 
 
 def legend_label(*, focus: bool, implied: bool) -> str:
     """The ``<…>`` label of the legend node."""
     rows = [f'<TR><TD COLSPAN="2" BGCOLOR="{style.HEADER}"><B>Legend</B></TD></TR>']
     rows += [row(mark, meaning) for mark, meaning in legend_markers()]
-    rows.append(row("<I>null</I>", "column accepts NULL (others are NOT NULL)", raw=True))
+    rows.append(row("null", "column accepts NULL (others are NOT NULL)", italic=True))
     rows.append(row("RLS on / forced / off", "Row Level Security, with the policy count"))
     rows += [level_row(level) for level in style.LEVEL_BORDER]
     if focus:
@@ -18,15 +21,21 @@ def legend_label(*, focus: bool, implied: bool) -> str:
     rows.append(row("line ends", "crow's foot: many; bar: one; circle: optional (zero allowed)"))
     if implied:
         rows.append(row("dashed line", "implied relationship: no foreign key declares it"))
-    return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+    return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{PADDING}" '
             f'COLOR="{style.BORDER}" BGCOLOR="white">{"".join(rows)}</TABLE>>')
 
 
-def row(mark: str, meaning: str, *, raw: bool = False, fill: str | None = None) -> str:
-    shown = mark if raw else html(mark)
+def row(mark: str, meaning: str, *, italic: bool = False, fill: str | None = None) -> str:
+    """One line of the legend: a mark (sized to fit, see html_label) and what it means."""
+    shown = f"<I>{html(mark)}</I>" if italic and mark else html(mark)
     bg = f' BGCOLOR="{fill}"' if fill else ""
-    return (f'<TR><TD ALIGN="LEFT"{bg}>{small(shown)}</TD>'
-            f'<TD ALIGN="LEFT">{small(html(meaning))}</TD></TR>')
+    return (f'<TR><TD ALIGN="LEFT"{bg}{width(mark)}>{small(shown)}</TD>'
+            f'<TD ALIGN="LEFT"{width(meaning)}>{small(html(meaning))}</TD></TR>')
+
+
+def width(text: str) -> str:
+    """The WIDTH attribute of a legend cell holding ``text`` in the small font."""
+    return f' WIDTH="{cell_width(text, style.SMALL, padding=PADDING)}"' if text else ""
 
 
 def small(content: str) -> str:
