@@ -183,14 +183,14 @@ def test_drafts_from_sql_files(tmp_path):
     assert "no down SQL" in draft_from_sql(tmp_path / "only_up.sql").irreversible
 
 
-def test_revision_constants_read_without_the_exporter(tmp_path):
-    from workbench.report.sources import read_revision_constants
+def test_drafts_from_revision_files(tmp_path):
+    from workbench.report.sources import draft_from_revision
 
     path = tmp_path / "20260101000000_add_t.py"
     path.write_text('"""Add t\n\nWhy.\n"""\nUP_SQL = """\nCREATE TABLE t (id int);\n"""\n'
                     'DOWN_SQL = "DROP TABLE t;"\n')
-    draft = read_revision_constants(path)
-    assert (draft.title, draft.up.strip(), draft.down) == ("Add t", "CREATE TABLE t (id int);", "DROP TABLE t;")
+    draft = draft_from_revision(path)
+    assert (draft.title, draft.up, draft.down) == ("Add t", "CREATE TABLE t (id int);", "DROP TABLE t;")
     path.write_text("x = 1\n")
     with pytest.raises(WorkbenchError, match="no UP_SQL"):
-        read_revision_constants(path)
+        draft_from_revision(path)

@@ -2,8 +2,6 @@
 introduced and resolved by the change, and nothing left in the database (both tiers)."""
 from __future__ import annotations
 
-import sys
-
 import psycopg
 import pytest
 
@@ -68,9 +66,3 @@ def test_review_shows_advisor_findings_introduced_and_resolved(shop):
     assert "new" in set(frame.change)
     assert "new" in result.summary_text() and "<table" in result._repr_html_()
 
-
-def test_review_without_the_advisors(shop, monkeypatch):
-    monkeypatch.setitem(sys.modules, "workbench.lint", None)
-    result = review(shop, b.enable_rls("shop", "orders"))
-    assert result.introduced is None and result.resolved is None
-    assert "advisors: not available" in result.summary_text()

@@ -2,8 +2,7 @@
 the advisor findings the change introduces or resolves.
 
 The advisors (``workbench.lint``) run on the before and after snapshots the dry run takes;
-only their snapshot rules run, so the comparison is deterministic. Without the advisors
-installed the review says so and the rest still runs.
+only their snapshot rules run, so the comparison is deterministic.
 """
 from __future__ import annotations
 
@@ -18,13 +17,13 @@ from .safety import SafetyReport, check
 @dataclass(frozen=True)
 class Review:
     """What a Draft does and what it breaks: ``safety``, ``dry_run``, and the advisor findings
-    ``introduced`` and ``resolved`` (None when the advisors are not available)."""
+    ``introduced`` and ``resolved``."""
 
     draft: Draft
     safety: SafetyReport
     dry_run: DryRun
-    introduced: tuple | None
-    resolved: tuple | None
+    introduced: tuple
+    resolved: tuple
 
     @property
     def restores(self) -> bool | None:
@@ -46,39 +45,32 @@ class Review:
 
         rows = [{"change": tag, "level": f.level, "rule": f.rule, "object": f.object,
                  "message": f.message}
-                for tag, found in (("new", self.introduced or ()), ("gone", self.resolved or ()))
+                for tag, found in (("new", self.introduced), ("gone", self.resolved))
                 for f in found]
         return pd.DataFrame(rows, columns=["change", "level", "rule", "object", "message"])
 
     def summary_text(self) -> str:
-        lines = [self.dry_run.summary_text(), self.safety.text()]
-        if self.introduced is None:
-            lines.append("advisors: not available (workbench.lint), no before/after comparison")
-        else:
-            lines.append(f"advisors: {len(self.introduced)} new finding(s), "
-                         f"{len(self.resolved)} resolved")
-            lines += [f"  new {f.level} {f.rule}: {f.object}" for f in self.introduced]
-            lines += [f"  gone {f.level} {f.rule}: {f.object}" for f in self.resolved]
+        lines = [self.dry_run.summary_text(), self.safety.text(),
+                 f"advisors: {len(self.introduced)} new finding(s), {len(self.resolved)} resolved"]
+        lines += [f"  new {f.level} {f.rule}: {f.object}" for f in self.introduced]
+        lines += [f"  gone {f.level} {f.rule}: {f.object}" for f in self.resolved]
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary_text()
 
     def _repr_html_(self) -> str:
-        advisors = ("<p>advisors not available</p>" if self.introduced is None
-                    else self.advisors_frame().to_html(index=False))
+        advisors = self.advisors_frame().to_html(index=False)
         return (f"<h4>{html.escape(self.draft.title)}</h4>{self.dry_run._repr_html_()}"
                 f"<p><b>safety</b></p>{self.safety._repr_html_()}"
                 f"<p><b>advisors: new and resolved findings</b></p>{advisors}")
 
 
-def advisor_changes(before, after, config=None) -> tuple[tuple | None, tuple | None]:
-    """``(introduced, resolved)`` advisor findings between two snapshots (None, None when the
-    advisors are not installed). Findings are matched by rule, object and message."""
-    try:
-        from ..lint import lint
-    except ImportError:
-        return None, None
+def advisor_changes(before, after, config=None) -> tuple[tuple, tuple]:
+    """``(introduced, resolved)`` advisor findings between two snapshots. Findings are
+    matched by rule, object and message."""
+    from ..lint import lint  # here, not at the top: workbench.lint imports workbench.drafts
+
     old = lint(before, None, config).findings
     new = lint(after, None, config).findings
     seen_old = {_identity(f) for f in old}

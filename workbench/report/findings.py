@@ -1,12 +1,15 @@
 """Safety and advisor findings of a change, and what became of each: accepted on the Draft,
-new with the change, or fixed by it. Each source is optional: when it is missing the
-report says so and the rest still renders."""
+new with the change, or fixed by it. When a checker fails the report shows its error and
+the rest still renders."""
 from __future__ import annotations
 
 from typing import Sequence
 
 from ..catalog import Schema
 from ..drafts import Draft
+from ..drafts.review import advisor_changes
+from ..drafts.safety import check
+from .failure import failure_text
 from .model import FindingEntry
 
 LEVELS = ("error", "warn", "info")
@@ -21,10 +24,6 @@ def safety_entries(drafts: Sequence[Draft], before: Schema,
                    accepted: Sequence[str] = ()) -> tuple[tuple[FindingEntry, ...] | None, str]:
     """Every Draft's safety findings (squawk and the workbench's rules), each ``accepted``
     when the Draft's notes or ``accepted`` accept its rule, else ``open``; or None and why."""
-    try:
-        from ..drafts.safety import check
-    except ImportError:
-        return None, "the safety checks are not available"
     entries = []
     try:
         for draft in drafts:
@@ -33,7 +32,7 @@ def safety_entries(drafts: Sequence[Draft], before: Schema,
                 entries.append(FindingEntry(f.source, f.level, f.rule, f"line {f.line}:{f.column}",
                                             f.message, status, draft.title))
     except Exception as exc:  # a failing checker is reported, not hidden
-        return None, f"the safety checks failed: {first_line(exc)}"
+        return None, f"the safety checks failed: {failure_text(exc)}"
     return tuple(entries), ""
 
 
@@ -41,15 +40,9 @@ def advisor_entries(before: Schema, after: Schema, notes: Sequence[str]):
     """``(entries, introduced findings, note)``: advisor findings the change introduces
     (``new``, or ``accepted`` when a Draft note accepts the rule) or resolves (``fixed``)."""
     try:
-        from ..drafts.review import advisor_changes
-    except ImportError:
-        return None, (), "the advisors are not available"
-    try:
         introduced, resolved = advisor_changes(before, after)
-    except Exception as exc:
-        return None, (), f"the advisors failed: {first_line(exc)}"
-    if introduced is None:
-        return None, (), "the advisors are not available"
+    except Exception as exc:  # a failing advisor is a failed check, showing its error
+        return None, (), f"the advisors failed: {failure_text(exc)}"
     entries = [advisor_entry(f, "accepted" if accepted_in(notes, f.rule) else "new") for f in introduced]
     entries += [advisor_entry(f, "fixed") for f in resolved]
     return tuple(sorted(entries, key=order)), tuple(introduced), ""
@@ -63,7 +56,3 @@ def order(entry: FindingEntry) -> tuple:
     rank = LEVELS.index(entry.level) if entry.level in LEVELS else len(LEVELS)
     return (entry.status == "fixed", rank, entry.rule, entry.where)
 
-
-def first_line(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]

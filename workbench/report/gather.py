@@ -1,7 +1,7 @@
 """``gather()``: one function that collects everything the report shows, from a session and
 the Drafts of a change, into a :class:`ReviewData`. Each optional piece (safety checks,
 advisors, diagram, RLS probe, verify) goes through a small adapter (:mod:`.pieces`): when
-one is missing the report says "not available" and the rest still renders."""
+one fails the report says why, the checks that needed it fail, and the rest still renders."""
 from __future__ import annotations
 
 import importlib
@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Sequence
 
 from ..drafts import Draft
+from ..drafts.diffparts import part_rows
 from ..dsn import mask_dsn
+from ..errors import WorkbenchError
 from .checklist import CHECKLIST, Facts, run_checklist
 from .config import ReportConfig, load_report_config
 from .model import ChangeEntry, DraftEntry, ReviewData
@@ -67,17 +69,8 @@ def change_entries(sim: Simulation) -> tuple[ChangeEntry, ...] | None:
         entries.append(ChangeEntry(change.action, change.kind, change.name, tuple(change.fields)))
         if change.kind == "table" and change.action in ("added", "removed"):
             entries += [ChangeEntry(r["action"], r["kind"], r["name"], tuple(filter(None, [r["fields"]])))
-                        for r in table_parts(change)]
+                        for r in part_rows(change)]
     return tuple(entries)
-
-
-def table_parts(change) -> list[dict]:
-    """The parts of an added or removed table, where the drafts station can list them."""
-    try:
-        from ..drafts.diffparts import part_rows
-    except ImportError:
-        return []
-    return part_rows(change)
 
 
 def make_facts(sim: Simulation, config: ReportConfig, pieces: Pieces, types_file) -> Facts:
@@ -91,7 +84,8 @@ def make_facts(sim: Simulation, config: ReportConfig, pieces: Pieces, types_file
     introduced = None if advisors is None else tuple(f for f in advisors if f.status != "fixed")
     return Facts(sim.before, sim.after, sim.ok, sim.problem, sim.restores, tenant_columns(config),
                  pieces.verify, pieces.verify_note, pieces.probe_ok, pieces.probe_note, path,
-                 status.ok if status else None, status.detail if status else "", introduced)
+                 status.ok if status else None, status.detail if status else "", introduced,
+                 pieces.missing.get("advisors", ""), sim.failed)
 
 
 def tenant_columns(config: ReportConfig) -> tuple[str, ...]:
@@ -109,4 +103,9 @@ def tenant_columns(config: ReportConfig) -> tuple[str, ...]:
 def load_plugins(modules: Sequence[str]) -> None:
     """Import the modules that register a team's own checklist items."""
     for name in modules:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise WorkbenchError(f"cannot import the checklist plugin {name!r}: {exc}",
+                                 where="plugins in [tool.workbench.report]",
+                                 hint="name an importable module (on sys.path), or remove it") from None

@@ -1,6 +1,6 @@
 """The optional pieces of a review, each from its own adapter: safety findings, advisor
 findings, the diagram, the RLS matrix and the verify result, with a note for each one that
-is missing."""
+is missing or failed (a failed piece fails the checklist items that need it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

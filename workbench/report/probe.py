@@ -1,36 +1,27 @@
-"""The Row Level Security matrix, from the RLS probe when it is available: who sees what on
-each table of the change."""
+"""The Row Level Security matrix of a change, from the RLS probe: who sees what on each
+table the change touches. Only a probe that ran on the change and found no leak passes: a
+probe that fails, could not impersonate anyone, or found nothing to probe is a failed check."""
 from __future__ import annotations
 
-from ..dsn import scrub
+from ..verify.rls import probe
+from .failure import failure_text
 from .grid import grid_of
 from .model import Grid
 
 
-def rls_matrix(session, change=None, tables=None) -> tuple[Grid | None, bool | None, str]:
-    """``(matrix, ok, note)`` of the probe on ``tables`` (SQL names; default: every table)
-    after ``change`` (rolled back); ``(None, None, why)`` when the probe is not available."""
+def rls_matrix(session, change=None, tables=None) -> tuple[Grid | None, bool, str]:
+    """``(matrix, ok, note)`` of the probe on ``tables`` (SQL names; default: every table the
+    API roles may use) after ``change`` (rolled back). When the probe did not probe the
+    change, ``matrix`` is None, ``ok`` False and ``note`` says why."""
     try:
-        from ..verify.rls import probe
-    except ImportError:
-        return None, None, "not available: the RLS probe (workbench.verify.rls) is not installed"
-    try:
-        report = run_probe(probe, session, change, tables)
-        matrix = getattr(report, "matrix", None)
-        grid = grid_of(matrix) if matrix is not None else None
-    except Exception as exc:  # the probe failing is reported with its reason
-        reason = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc),
-                       getattr(session, "dsn", None))
-        return None, None, f"the RLS probe failed: {reason}"
-    ok = bool(getattr(report, "ok", False))
-    return grid, ok, "no rows leak between tenants" if ok else "rows leak between tenants"
-
-
-def run_probe(probe, session, change, tables):
-    """The probe with the options it accepts (an older probe may take only the session)."""
-    options = {"draft": change, "tables": list(tables) if tables else None}
-    options = {k: v for k, v in options.items() if v is not None}
-    try:
-        return probe(session, **options)
-    except TypeError:
-        return probe(session)
+        report = probe(session, change, tables=list(tables) if tables else None)
+    except Exception as exc:  # a probe that fails is a failed check, showing its error
+        return None, False, f"the RLS probe failed: {failure_text(exc, getattr(session, 'dsn', None))}"
+    if report.skipped:
+        return None, False, f"tenant isolation was not probed: {report.skipped}"
+    if not report.results:
+        return None, False, ("the RLS probe found no table to probe (none touched by the change, "
+                             "none the API roles may use)")
+    if report.ok:
+        return grid_of(report.matrix), True, "no rows leak between tenants"
+    return grid_of(report.matrix), False, f"{len(report.failures)} cross-tenant access(es): rows leak between tenants"

@@ -11,14 +11,16 @@ from typing import Sequence
 
 from ..catalog import Schema, SchemaDiff, diff, inspect
 from ..drafts import Draft
+from ..drafts.dryrun import dry_run
 from ..drafts.sqltext import statements
-from ..dsn import scrub
+from .failure import failure_text
 
 
 @dataclass(frozen=True)
 class Simulation:
     """``before`` and ``after`` (the head schema) of the change; ``diff`` is None and
-    ``problem`` says why when the dry run could not run; ``applied``: measured backwards."""
+    ``problem`` says why when the dry run could not run (``failed``: it raised that error);
+    ``applied``: measured backwards."""
 
     before: Schema
     after: Schema
@@ -26,6 +28,7 @@ class Simulation:
     restores: bool | None
     problem: str = ""
     applied: bool = False
+    failed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -62,8 +65,6 @@ def simulate(session, drafts: Sequence[Draft], *, applied: bool | None = False) 
 
 def measure(session, change: Draft, *, applied: bool) -> Simulation:
     """One dry run of ``change``: up then down, or (applied) down then up."""
-    from ..drafts.dryrun import dry_run
-
     try:
         if not applied:
             result = dry_run(session, change)
@@ -73,12 +74,11 @@ def measure(session, change: Draft, *, applied: bool) -> Simulation:
         result = dry_run(session, Draft(change.title, change.down, change.up))
         return Simulation(result.after, result.before, diff(result.after, result.before),
                           result.restores, applied=True)
-    except Exception as exc:  # the report still renders, saying why the dry run is missing
-        problem = scrub(str(exc).strip().splitlines()[0], getattr(session, "dsn", None))
-        return unmeasured(session, problem, applied)
+    except Exception as exc:  # a failed dry run fails the checks that need it, showing its error
+        return unmeasured(session, failure_text(exc, getattr(session, "dsn", None)), applied, failed=True)
 
 
-def unmeasured(session, problem: str, applied: bool = False) -> Simulation:
+def unmeasured(session, problem: str, applied: bool = False, failed: bool = False) -> Simulation:
     """The current schema as both before and after, with the reason the dry run is missing."""
     current = inspect(session)
-    return Simulation(current, current, None, None, problem, applied)
+    return Simulation(current, current, None, None, problem, applied, failed)

@@ -8,6 +8,7 @@ from typing import Sequence
 
 from ..drafts import Draft
 from ..errors import WorkbenchError
+from ..export import from_revision
 
 
 @dataclass(frozen=True)
@@ -21,36 +22,7 @@ class Sources:
 
 def draft_from_revision(path: Path | str) -> Draft:
     """The Draft an exported revision carries (``UP_SQL``/``DOWN_SQL``, title from its docstring)."""
-    try:
-        from ..export import from_revision
-    except ImportError:
-        return read_revision_constants(Path(path))
     return from_revision(path)
-
-
-def read_revision_constants(path: Path) -> Draft:
-    """Read ``UP_SQL``/``DOWN_SQL`` and the docstring's first line from a revision file."""
-    import ast
-
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    values = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-              for t in node.targets if isinstance(t, ast.Name)}
-    up = literal(values.get("UP_SQL"))
-    if not up.strip():
-        raise WorkbenchError("not a workbench revision: no UP_SQL string", where=str(path))
-    down = literal(values.get("DOWN_SQL"))
-    title = (ast.get_docstring(tree) or path.stem).strip().splitlines()[0]
-    return Draft(title, up, down, irreversible="" if down.strip() else "no DOWN_SQL")
-
-
-def literal(node) -> str:
-    import ast
-
-    try:
-        value = ast.literal_eval(node) if node is not None else ""
-    except ValueError:
-        return ""
-    return value if isinstance(value, str) else ""
 
 
 def draft_from_sql(path: Path | str) -> Draft:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..dsn import scrub
+from ..verify import verify
+from .failure import failure_text
 from .grid import grid_of
 from .model import Grid, VerifyEntry
 
@@ -28,13 +30,9 @@ def clean(grid: Grid, dsn: str | None) -> Grid:
 
 
 def run_verify(admin_dsn: str | None, migrations_dir: Path | str | None = None):
-    """Verify the history on fresh scratch databases; ``(report, note)``, report None on failure."""
-    try:
-        from ..verify import verify
-    except ImportError:
-        return None, "verify is not available"
+    """Verify the history on fresh scratch databases; ``(report, note)``, report None (and the
+    verify item failed) when verify could not run."""
     try:
         return verify(admin_dsn, migrations_dir), ""
-    except Exception as exc:  # the report still renders, with the reason verify did not run
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-        return None, f"verify could not run: {scrub(text, admin_dsn)}"
+    except Exception as exc:  # verify that cannot run is a failed check, showing its error
+        return None, f"verify could not run: {failure_text(exc, admin_dsn)}"

@@ -9,10 +9,18 @@ from .registry import checklist_item
 NO_DRY_RUN = "the dry run did not run, so the head schema is not known"
 
 
+def without_dry_run(facts: Facts):
+    """The verdict of an item that needs the head schema when the dry run gave none: failed,
+    with the error, when the dry run failed; else not available, saying why."""
+    if facts.dry_run_failed:
+        return FAILED, f"the dry run failed: {facts.problem}"
+    return UNAVAILABLE, f"{NO_DRY_RUN}: {facts.problem}" if facts.problem else NO_DRY_RUN
+
+
 @checklist_item("rls_on_new_tables", "Row Level Security is enabled on every new table")
 def rls_on_new_tables(facts: Facts):
     if not facts.simulated:
-        return UNAVAILABLE, NO_DRY_RUN
+        return without_dry_run(facts)
     tables = facts.new_tables()
     open_tables = [label(t) for t in tables if not t.rls_enabled]
     if open_tables:
@@ -24,7 +32,7 @@ def rls_on_new_tables(facts: Facts):
                 "Every new tenant table has a policy for each command (SELECT, INSERT, UPDATE, DELETE)")
 def policies_for_every_command(facts: Facts):
     if not facts.simulated:
-        return UNAVAILABLE, NO_DRY_RUN
+        return without_dry_run(facts)
     tables = [t for t in (*facts.new_tables(), *facts.newly_protected()) if facts.is_tenant_table(t)]
     gaps = [f"{label(t)}: no policy for {', '.join(missing_commands(t))}"
             for t in tables if missing_commands(t)]
@@ -38,7 +46,7 @@ def policies_for_every_command(facts: Facts):
 @checklist_item("indexes_on_new_foreign_keys", "Every new foreign key has an index on its columns")
 def indexes_on_new_foreign_keys(facts: Facts):
     if not facts.simulated:
-        return UNAVAILABLE, NO_DRY_RUN
+        return without_dry_run(facts)
     keys = facts.new_foreign_keys()
     bare = [f"{label(t)} {fk.name} ({', '.join(fk.columns)})" for t, fk in keys
             if fk.covering_index(t.indexes) is None]
@@ -54,7 +62,7 @@ def types_regenerated(facts: Facts):
         return FAILED, ("no types file given (types_file in [tool.workbench.report], "
                         "or --types / types_file=)")
     if not facts.simulated:
-        return UNAVAILABLE, NO_DRY_RUN
+        return without_dry_run(facts)
     return (PASSED if facts.types_ok else FAILED), facts.types_detail
 
 
@@ -68,7 +76,7 @@ def verify_passed(facts: Facts):
 @checklist_item("down_restores", "The rollback plan (down SQL) restores the schema exactly")
 def down_restores(facts: Facts):
     if not facts.simulated:
-        return UNAVAILABLE, NO_DRY_RUN
+        return without_dry_run(facts)
     if facts.restores is None:
         return FAILED, "no rollback plan: the change is irreversible"
     if facts.restores:
@@ -79,14 +87,16 @@ def down_restores(facts: Facts):
 @checklist_item("rls_probe_passed", "The Row Level Security probe finds no rows leaking between tenants")
 def rls_probe_passed(facts: Facts):
     if facts.probe_ok is None:
-        return UNAVAILABLE, facts.probe_note or "the RLS probe is not available"
+        return FAILED, facts.probe_note or "the RLS probe did not run"
     return (PASSED if facts.probe_ok else FAILED), facts.probe_note
 
 
 @checklist_item("no_new_advisor_errors", "The change introduces no advisor errors")
 def no_new_advisor_errors(facts: Facts):
+    if not facts.simulated:
+        return without_dry_run(facts)
     if facts.introduced is None:
-        return UNAVAILABLE, "the advisors are not available"
+        return FAILED, facts.advisors_note or "the advisors did not run"
     errors = [f"{f.rule}: {f.where}" for f in facts.introduced
               if f.level == "error" and f.status != "accepted"]
     if errors:

@@ -16,8 +16,9 @@ COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 @dataclass(frozen=True)
 class Facts:
     """What is known about the change. ``simulated`` is False when the dry run could not
-    run (then ``before`` and ``after`` are both the current schema); ``verify``, ``probe_ok``,
-    ``types_ok`` and ``introduced`` are None when that piece did not run or is missing."""
+    run (then ``before`` and ``after`` are both the current schema, ``problem`` says why and
+    ``dry_run_failed`` whether it was an error); ``verify``, ``probe_ok``, ``types_ok`` and
+    ``introduced`` are None when that piece did not run, and its note says why."""
 
     before: Schema
     after: Schema
@@ -33,6 +34,8 @@ class Facts:
     types_ok: bool | None = None
     types_detail: str = ""
     introduced: tuple[FindingEntry, ...] | None = None
+    advisors_note: str = ""
+    dry_run_failed: bool = False
 
     def new_tables(self) -> tuple[Table, ...]:
         """Tables in the head schema that were not there before."""
