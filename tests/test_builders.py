@@ -7,9 +7,9 @@ from workbench.drafts import DraftError
 from workbench.drafts import builders as b
 from workbench.drafts.builders import ops
 from workbench.drafts.reparse import reparse, roundtrip_problems
-from workbench.drafts.teamconfig import DraftingDefaults
+from workbench.lint.config import LintConfig
 
-CONFIG = DraftingDefaults()
+CONFIG = LintConfig(tenant_columns=("org_id", "user_id"))
 CONV = b.Conventions("shop", id_style="bigint", org_type="bigint",
                      org_reference=b.Reference("shop", "orgs", ("id",), "CASCADE"),
                      audit_columns=(ops.ColumnDef("created_at", "timestamptz", True, "now()"),

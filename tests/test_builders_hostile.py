@@ -14,7 +14,7 @@ from workbench import connect, inspect
 from workbench.catalog.names import qualified, quote_ident
 from workbench.drafts import builders as b
 from workbench.drafts.dryrun import dry_run
-from workbench.drafts.teamconfig import DraftingDefaults
+from workbench.lint.config import LintConfig
 from workbench.samples import install_shim
 from workbench.testing import scratch_database
 
@@ -26,8 +26,8 @@ ORDERS = "order"
 TENANT = 'tenant "id"'
 COLUMN = "x\"y z ü"
 LONG = "é" * 31 + "c"               # 63 bytes
-CONFIG = DraftingDefaults(tenant_columns=(TENANT, "user_id"), audit_columns=("made at", "$fn$"),
-                          updated_at_columns=("$fn$",), updated_at_function="touch $fn$ it")
+CONFIG = LintConfig(tenant_columns=(TENANT, "user_id"), audit_columns=("made at", "$fn$"),
+                    updated_at_columns=("$fn$",), updated_at_function="touch $fn$ it")
 HOSTILE = (SCHEMA, ORGS, MEMBERS, TABLE, ORDERS, TENANT, COLUMN, LONG)
 
 

@@ -2,6 +2,7 @@
 workbench's own RLS and tenancy checks positive and negative, and the safer Drafts offered."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,9 @@ from workbench.drafts import Draft
 from workbench.drafts import builders as b
 from workbench.drafts.safety import check
 from workbench.drafts.squawk import pg_version_of, run_squawk, squawk_path
-from workbench.drafts.teamconfig import DraftingDefaults
+from workbench.lint.config import LintConfig
 
-CONFIG = DraftingDefaults()
+CONFIG = LintConfig(tenant_columns=("org_id", "user_id"))
 DANGEROUS = Draft("x column", "ALTER TABLE orders ADD COLUMN x int NOT NULL;",
                   "ALTER TABLE orders DROP COLUMN x;")
 needs_squawk = pytest.mark.skipif(squawk_path() is None, reason="squawk-cli is not installed")
@@ -123,7 +124,7 @@ def test_tables_without_rls_or_tenant_column():
     up = "CREATE TABLE app.t (id int);"
     report = check(Draft("t", up, "DROP TABLE app.t;"), config=CONFIG, squawk=False)
     assert sorted(rules(report)) == ["table_without_rls", "table_without_tenant_column"]
-    exempt = DraftingDefaults(tenant_exempt=("app.t",))
+    exempt = replace(CONFIG, tenant_exempt=("app.t",))
     assert check(Draft("t", up, "DROP TABLE app.t;"), config=exempt, squawk=False).findings == ()
     temp = Draft("t", "CREATE TEMP TABLE t (id int);", "DROP TABLE t;")
     assert check(temp, config=CONFIG, squawk=False).findings == ()

@@ -23,10 +23,13 @@ __all__ = ["advise", "candidates", "Advice", "QueryResult", "Recommendation", "C
 
 
 def candidates(sql: str, schema, *, stats: dict | None = None, trigram: bool = False) -> Generated:
-    """The candidate indexes for one statement, given a ``Schema`` snapshot (see :mod:`.candidates`)."""
+    """The candidate indexes for one statement, given a ``Schema`` snapshot (see :mod:`.candidates`);
+    the tenant columns are the configured ones (``[tool.workbench.lint] tenant_columns``)."""
+    from ..lint.config import load_config
     from .candidates import generate
 
-    return generate(analyse(sql, schema), schema, stats, Options(trigram=trigram))
+    options = Options(trigram=trigram, tenant_columns=load_config().tenant_columns)
+    return generate(analyse(sql, schema), schema, stats, options)
 
 
 def advise(target, queries, *, method: str = "auto", measure: bool = True, runs: int = 3,
@@ -37,8 +40,9 @@ def advise(target, queries, *, method: str = "auto", measure: bool = True, runs:
     ``method``: ``auto`` (HypoPG when available, else real indexes in a rolled-back
     transaction), ``hypopg`` or ``real``. ``measure`` runs each affected query before and
     after with the recommended indexes built for real (rolled back), and for the smallest
-    and largest tenant when it filters on a tenant column; any index that makes a case
-    slower is left out. Nothing is changed in the database.
+    and largest tenant when it filters on a tenant column (``[tool.workbench.lint]
+    tenant_columns``); any index that makes a case slower is left out. Nothing is changed
+    in the database.
     """
     from .advice import build_advice
     from .advisor import run_advice

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import inspect
 from ..errors import WorkbenchError
+from ..lint.config import load_config
 from ..session import connection_of
 from .candidates import Options, generate
 from .choose import Limits, Selection, choose
@@ -94,12 +95,14 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
     """Steps 1–4 of the module docstring; see :func:`workbench.indexes.advise`."""
     conn = connection_of(target)
     queries = as_queries(queries)
+    tenant_columns = load_config().tenant_columns
     schema = schema or inspect(conn)
     shapes, errors = analyse_all(queries, schema)
     stats = column_stats(conn, [t for s in shapes if s for t in s.tables])
     with WhatIf(conn, method) as whatif, progress_bar(progress, "advising") as tick:
         installed = dict(whatif.available)
-        candidates, covered = generate_all(shapes, schema, stats, Options(trigram=whatif.trigram))
+        options = Options(trigram=whatif.trigram, tenant_columns=tenant_columns)
+        candidates, covered = generate_all(shapes, schema, stats, options)
         tick.expect(len(candidates))
         evaluation = evaluate(whatif, queries, shapes, list(candidates), errors, tick)
         evaluation.origins = candidates
@@ -107,7 +110,8 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
         if evaluate_in_context(whatif, evaluation, selection.chosen, tick):
             selection = choose(evaluation, limits)
         confirmation = confirm(whatif, evaluation, selection, measure=measure, runs=runs,
-                               tenants=tenants, limits=limits, tick=tick)
+                               tenant_columns=tenant_columns if tenants else (), limits=limits,
+                               tick=tick)
     activity = {c.table_key: table_activity(conn, *c.table_key) for c in confirmation.chosen}
     return Run(queries, shapes, evaluation, confirmation.selection, confirmation, covered, whatif.method,
                measure, schema, installed, activity)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from .existing import covering_index
 from .model import Candidate, KeyPart
-from .query import TENANT_COLUMNS, Access, Condition, Key, QueryShape
+from .query import Access, Condition, Key, QueryShape
 from .stats import ColumnStats
 
 PARTIAL_OPS = ("null", "not_null", "bool")
@@ -24,9 +24,12 @@ CHOICE_OPS = ("eq", "in", "ne")
 
 @dataclass(frozen=True)
 class Options:
-    """Limits and switches of the candidate generator."""
+    """Limits and switches of the candidate generator. ``tenant_columns`` (the configured
+    ones, ``[tool.workbench.lint] tenant_columns``) lead equality keys and never move into a
+    partial index's WHERE."""
 
     trigram: bool = False
+    tenant_columns: tuple[str, ...] = ()
     max_keys: int = 5
     max_include: int = 4
     max_per_access: int = 10
@@ -61,7 +64,7 @@ def generate(shape: QueryShape, schema, stats: dict | None = None, options: Opti
 
 def access_candidates(access: Access, stats: dict, options: Options) -> list[Candidate]:
     """Candidates for one table access, most promising first."""
-    variants = key_variants(access, stats)
+    variants = key_variants(access, stats, options.tenant_columns)
     found: list[Candidate] = []
     fixed = partial_conditions(access, stats, options)
     for keys, kinds in variants:
@@ -84,9 +87,10 @@ def with_predicate_columns(candidate: Candidate, fixed: list[Condition]) -> Cand
     return replace(candidate, predicate_columns=columns)
 
 
-def key_variants(access: Access, stats: dict) -> list[tuple[list[KeyPart], tuple[str, ...]]]:
+def key_variants(access: Access, stats: dict,
+                 tenant_columns: tuple[str, ...]) -> list[tuple[list[KeyPart], tuple[str, ...]]]:
     """Key lists: equality+range(+order), equality+order, single columns, join keys."""
-    equal = equality_keys(access, stats)
+    equal = equality_keys(access, stats, tenant_columns)
     ranges = distinct_keys([c.key for c in access.conditions if c.op == "range"])
     order = [part(key, desc) for key, desc in access.order]
     variants = []
@@ -100,22 +104,27 @@ def key_variants(access: Access, stats: dict) -> list[tuple[list[KeyPart], tuple
         variants.append((equal + order + trailing, ("equality", "order")))
     singles = [k for k in equal if not is_constant_key(access, k)] + [part(k) for k in ranges[:1]]
     variants += [([k], ("single",)) for k in singles]
-    tenant = [k for k in equal if k.sql in TENANT_COLUMNS]
+    tenant = [k for k in equal if is_tenant_key(k, tenant_columns)]
     for key in distinct_keys(access.joins):
         variants.append(([part(key)], ("join",)))
-        if tenant and key.sql not in TENANT_COLUMNS:
+        if tenant and key.column not in tenant_columns:
             variants.append(([tenant[0], part(key)], ("join", "equality")))
     order_keys = {p.sql for p in order}
     return [(relative(keys, order_keys), kinds) for keys, kinds in variants]
 
 
-def equality_keys(access: Access, stats: dict) -> list[KeyPart]:
+def equality_keys(access: Access, stats: dict, tenant_columns: tuple[str, ...]) -> list[KeyPart]:
     """Equality and IN keys: the tenant column first, parameters before constants, IN last."""
     conditions = [c for c in access.conditions if c.op == "eq"]
-    conditions.sort(key=lambda c: (not c.tenant, c.constant))
+    conditions.sort(key=lambda c: (not c.picks_tenant(tenant_columns), c.constant))
     keys = distinct_keys([c.key for c in conditions])
     keys += [k for k in distinct_keys([c.key for c in access.conditions if c.op == "in"]) if k not in keys]
     return [part(k) for k in keys]
+
+
+def is_tenant_key(key: KeyPart, tenant_columns: tuple[str, ...]) -> bool:
+    """Whether ``key`` is a plain tenant column."""
+    return not key.expression and len(key.columns) == 1 and key.columns[0] in tenant_columns
 
 
 def is_constant_key(access: Access, key: KeyPart) -> bool:
@@ -129,7 +138,7 @@ def partial_conditions(access: Access, stats: dict, options: Options) -> list[Co
         if condition.op in PARTIAL_OPS:
             found.append(condition)
         elif (condition.op in CHOICE_OPS and condition.constant and not condition.key.expression
-              and condition.key.sql not in TENANT_COLUMNS
+              and condition.key.column not in options.tenant_columns
               and few_values(stats.get((access.schema, access.table, condition.key.sql)), options)):
             found.append(condition)
     return found

@@ -42,13 +42,14 @@ class Confirmation:
 
 
 def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, measure: bool, runs: int,
-            tenants: bool, limits: Limits = Limits(), tick=None) -> Confirmation:
-    """Steps 1–4 of the module docstring (without ``measure``: plans only, no replacements)."""
+            tenant_columns: tuple[str, ...], limits: Limits = Limits(), tick=None) -> Confirmation:
+    """Steps 1–4 of the module docstring (without ``measure``: plans only, no replacements);
+    tenants are sampled on ``tenant_columns`` (none when empty)."""
     result = Confirmation(list(selection.chosen), selection)
     cache: dict = {}
     for round_number in range(REPLACEMENT_ROUNDS + 1):
         if measure:
-            add_cases(whatif, evaluation, result, tenants, runs, cache, tick)
+            add_cases(whatif, evaluation, result, tenant_columns, runs, cache, tick)
         settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick)
         if not measure or not result.removed or round_number == REPLACEMENT_ROUNDS:
             break
@@ -61,17 +62,18 @@ def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, mea
     return result
 
 
-def add_cases(whatif: WhatIf, evaluation: Evaluation, result: Confirmation, tenants: bool, runs: int,
-              cache: dict, tick=None) -> None:
+def add_cases(whatif: WhatIf, evaluation: Evaluation, result: Confirmation,
+              tenant_columns: tuple[str, ...], runs: int, cache: dict, tick=None) -> None:
     """Time, without the new indexes, the queries of the chosen set's tables not timed yet."""
     known = {c.number for c in result.comparisons}
-    cases = {number: found for number, found in cases_for(whatif, evaluation, result.chosen, tenants, cache).items()
+    cases = {number: found for number, found
+             in cases_for(whatif, evaluation, result.chosen, tenant_columns, cache).items()
              if number not in known}
     result.comparisons += measure_before(whatif.conn, cases, runs, tick)
 
 
-def cases_for(whatif: WhatIf, evaluation: Evaluation, chosen: list[Candidate], tenants: bool,
-              cache: dict | None = None) -> dict:
+def cases_for(whatif: WhatIf, evaluation: Evaluation, chosen: list[Candidate],
+              tenant_columns: tuple[str, ...], cache: dict | None = None) -> dict:
     """The cases to measure: queries reading a table that gets an index, with their samples."""
     tables = {c.table_key for c in chosen}
     cache = {} if cache is None else cache
@@ -79,7 +81,7 @@ def cases_for(whatif: WhatIf, evaluation: Evaluation, chosen: list[Candidate], t
     for number, shape in enumerate(evaluation.shapes):
         if shape is None or number in evaluation.errors or not tables & set(shape.tables):
             continue
-        found = samples(whatif.conn, evaluation.queries[number], shape, cache, tenants)
+        found = samples(whatif.conn, evaluation.queries[number], shape, cache, tenant_columns)
         if found:
             cases[number] = found
     return cases

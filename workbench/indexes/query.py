@@ -9,8 +9,7 @@ deliver, and the columns the query reads from it. Column names are resolved agai
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-TENANT_COLUMNS = ("org_id", "user_id", "tenant_id", "organization_id", "account_id")
+from typing import Collection
 
 
 @dataclass(frozen=True)
@@ -42,9 +41,9 @@ class Condition:
     params: tuple[int, ...] = ()
     value: object = None
 
-    @property
-    def tenant(self) -> bool:
-        return self.key.column in TENANT_COLUMNS and self.op == "eq"
+    def picks_tenant(self, tenant_columns: Collection[str]) -> bool:
+        """Whether the condition picks one tenant: equality on one of ``tenant_columns``."""
+        return self.op == "eq" and self.key.column in tenant_columns
 
 
 @dataclass

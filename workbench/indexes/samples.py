@@ -2,8 +2,9 @@
 
 A multi-tenant table is rarely uniform: one organisation may own a third of the rows and
 another a dozen. An index that is right for the small tenant can be wrong for the large one
-(and the other way round), so when the query filters on a tenant column (``org_id``,
-``user_id``…), it is measured with the smallest and the largest tenant's value too. Other
+(and the other way round), so when the query filters on a tenant column (one of the
+configured ``[tool.workbench.lint] tenant_columns``), it is measured with the smallest and the
+largest tenant's value too. Other
 ``$n`` parameters compared by equality get the column's most common value.
 """
 from __future__ import annotations
@@ -51,11 +52,12 @@ class Tenant:
     large: tuple[str, int]
 
 
-def tenant_of(target, shape: QueryShape, cache: dict) -> Tenant | None:
-    """The smallest and largest tenant of the first tenant column the query filters on."""
+def tenant_of(target, shape: QueryShape, cache: dict, tenant_columns: tuple[str, ...]) -> Tenant | None:
+    """The smallest and largest tenant of the first of ``tenant_columns`` the query picks one
+    tenant of."""
     for access in shape.accesses:
         for condition in access.conditions:
-            if condition.tenant:
+            if condition.picks_tenant(tenant_columns):
                 key = (access.schema, access.table, condition.key.column)
                 if key not in cache:
                     cache[key] = tenant_sizes(target, *key)
@@ -145,14 +147,16 @@ def parameter_values(target, query: Query, shape: QueryShape) -> dict[int, objec
     return values
 
 
-def samples(target, query: Query, shape: QueryShape, tenants: dict, with_tenants: bool = True) -> list[Sample]:
-    """The ways to run ``query`` when measuring it (empty when its parameters have no values)."""
+def samples(target, query: Query, shape: QueryShape, tenants: dict,
+            tenant_columns: tuple[str, ...] = ()) -> list[Sample]:
+    """The ways to run ``query`` when measuring it (empty when its parameters have no values);
+    for the smallest and largest tenant too when it filters on one of ``tenant_columns``."""
     values = parameter_values(target, query, shape) if shape.param_count else {}
     found = []
     if values is not None:
         ordered = tuple(values[n] for n in range(1, shape.param_count + 1)) if shape.param_count else None
         found.append(Sample("as written" if not shape.param_count else "sample values", query.sql, ordered))
-    tenant = tenant_of(target, shape, tenants) if with_tenants else None
+    tenant = tenant_of(target, shape, tenants, tenant_columns) if tenant_columns else None
     if tenant is not None and values is not None:
         found += tenant_samples(query, shape, tenant, values)
     return found

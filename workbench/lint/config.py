@@ -128,6 +128,20 @@ def check_rule_ids(config: LintConfig, known: Iterable[str]) -> None:
                                  where=config.source, hint=hint)
 
 
+def check_value(key: str, value, source: str):
+    """``value`` as ``[tool.workbench.lint]`` accepts ``key`` (the same checks, the same
+    errors): for another table that overrides a lint setting."""
+    if key not in KINDS:
+        raise unknown_key(key, source)
+    return KINDS[key](key, value, source)
+
+
+def user_columns(tenant_columns: Iterable[str]) -> tuple[str, ...]:
+    """The tenant columns that hold a user (their name says ``user``); the others hold an
+    organization-like tenant."""
+    return tuple(c for c in tenant_columns if "user" in c.lower())
+
+
 def unknown_key(key: str, source: str) -> WorkbenchError:
     close = difflib.get_close_matches(key, list(KINDS), n=3)
     hint = f"did you mean {', '.join(close)}?" if close else f"known keys: {', '.join(KINDS)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
+from ...lint.config import user_columns
 from .ops import ColumnDef, Reference
 
 AUDIT_EXTRA = ("created_at", "updated_at", "created_by", "updated_by")
@@ -12,9 +13,10 @@ PRIVILEGE_ORDER = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENC
 
 
 def tenant_columns(configured: Iterable[str]) -> tuple[str, tuple[str, ...]]:
-    """``(user column, org-like columns)`` from the configured tenant columns."""
+    """``(user column, org-like columns)`` from the configured tenant columns (``user_id`` or
+    ``org_id`` only for a kind the configuration leaves out)."""
     configured = tuple(configured)
-    user = next((c for c in configured if "user" in c), "user_id")
+    user = next(iter(user_columns(configured)), "user_id")
     orgs = tuple(c for c in configured if c != user) or ("org_id",)
     return user, orgs
 

@@ -9,21 +9,25 @@ Each table is then:
 - ``tenant``: the tenant table itself (its key is the tenant);
 - ``org``: it has a column referencing the tenant table;
 - ``user``: a user table, a column its policies compare with ``auth.uid()``, a not-null key to
-  a user table, or a column named ``user_id``;
+  a user table, or a user column of the configured tenant columns (``user_id``);
 - ``parent``: a not-null key to a table whose tenancy is known (the tenant comes through it);
 - unknown otherwise (the probe cannot tell whose rows they are).
+
+Among several keys, the one the policies mention wins, then a not-null one, then one of the
+configured tenant columns (``[tool.workbench.lint] tenant_columns``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from ...catalog import ForeignKey, Schema, Table
 from ...errors import WorkbenchError
+from ...lint.config import load_config, user_columns
 from .expr import set_columns, uid_columns
 
 IDENTITY = ("auth", "users")
 BASE_KINDS = ("table", "partitioned")
-USER_COLUMN_NAMES = ("user_id", "owner_id", "profile_id", "account_id")
 
 Key = tuple[str, str]
 
@@ -82,8 +86,10 @@ class Tenancy:
                 f"{'.'.join(m.table)} ({m.user_column}, {m.tenant_column})")
 
 
-def infer_tenancy(schema: Schema) -> Tenancy:
-    """The :class:`Tenancy` of the snapshot's tables (needs ``auth.users``)."""
+def infer_tenancy(schema: Schema, tenant_columns: Sequence[str] | None = None) -> Tenancy:
+    """The :class:`Tenancy` of the snapshot's tables (needs ``auth.users``); ``tenant_columns``
+    default to the configured ones (``[tool.workbench.lint] tenant_columns``)."""
+    named = tuple(load_config().tenant_columns if tenant_columns is None else tenant_columns)
     tables = {t.key: t for t in schema.objects.tables if t.kind in BASE_KINDS}
     if IDENTITY not in tables:
         raise WorkbenchError("no auth.users table: the probe impersonates Supabase-style users",
@@ -93,7 +99,7 @@ def infer_tenancy(schema: Schema) -> Tenancy:
     membership = find_membership(tables, users, hints)
     tenant = membership_target(tables, membership)
     result = {key: found for key, table in tables.items()
-              if key != IDENTITY and (found := direct_tenancy(table, users, tenant, hints))}
+              if key != IDENTITY and (found := direct_tenancy(table, users, tenant, hints, named))}
     result.update(parent_tenancy(tables, result))
     return Tenancy(IDENTITY, users, tenant, membership, result)
 
@@ -202,38 +208,43 @@ def membership_target(tables: dict[Key, Table], membership: Membership | None) -
     return next(fk.ref_key for fk in single_fks(table) if fk.columns == (membership.tenant_column,))
 
 
-def direct_tenancy(table: Table, users: frozenset[Key], tenant: Key | None,
-                   hints: Hints) -> TableTenancy | None:
+def direct_tenancy(table: Table, users: frozenset[Key], tenant: Key | None, hints: Hints,
+                   named: tuple[str, ...]) -> TableTenancy | None:
     """The tenancy of ``table`` from its own columns (None when it comes through a parent)."""
     if table.key == tenant and table.primary_key and len(table.primary_key.columns) == 1:
         return TableTenancy("tenant", table.primary_key.columns[0], scope="org")
     policy_sets = hints.sets.get(table.key, set())
     to_tenant = [fk for fk in single_fks(table) if tenant and fk.ref_key == tenant]
     if to_tenant:
-        fk = _preferred(table, to_tenant, policy_sets)
+        fk = _preferred(table, to_tenant, policy_sets, named)
         return TableTenancy("org", fk.columns[0], fk.ref_key, fk.ref_columns[0], scope="org")
-    return user_tenancy(table, users, hints.uid.get(table.key, set()))
+    return user_tenancy(table, users, hints.uid.get(table.key, set()), named)
 
 
-def user_tenancy(table: Table, users: frozenset[Key], uid_cols: set[str]) -> TableTenancy | None:
-    """User-owned: keyed by a user, compared with ``auth.uid()``, or a not-null user key."""
+def user_tenancy(table: Table, users: frozenset[Key], uid_cols: set[str],
+                 named: tuple[str, ...]) -> TableTenancy | None:
+    """User-owned: keyed by a user, compared with ``auth.uid()``, a not-null user key, or a
+    user column of the ``named`` tenant columns."""
     to_users = [fk for fk in single_fks(table) if fk.ref_key in users]
     keyed = user_key(table, set(users)) if table.key in users else None
     candidates = ([keyed] if keyed else []) + [fk for fk in to_users if fk.columns[0] in uid_cols]
     candidates += [fk for fk in to_users if not_null(table, fk.columns[0])]
     if candidates:
-        fk = _preferred(table, candidates, uid_cols)
+        fk = _preferred(table, candidates, uid_cols, named)
         return TableTenancy("user", fk.columns[0], fk.ref_key, fk.ref_columns[0])
-    names = [c.name for c in table.columns if c.name in uid_cols or c.name == "user_id"]
+    users_named = user_columns(named)
+    names = [c.name for c in table.columns if c.name in uid_cols or c.name in users_named]
     return TableTenancy("user", names[0]) if names else None
 
 
-def _preferred(table: Table, fks: list[ForeignKey], mentioned: set[str]) -> ForeignKey:
-    """The key the policies mention, else a not-null one named like a user/tenant, else the first."""
+def _preferred(table: Table, fks: list[ForeignKey], mentioned: set[str],
+               named: tuple[str, ...]) -> ForeignKey:
+    """The key the policies mention, else a not-null one, else one of the ``named`` tenant
+    columns, else the first."""
     def rank(fk: ForeignKey) -> tuple:
         column = fk.columns[0]
         return (column not in mentioned, not not_null(table, column),
-                column not in USER_COLUMN_NAMES, fks.index(fk))
+                column not in named, fks.index(fk))
     return min(fks, key=rank)
 
 
