@@ -1,0 +1,99 @@
+"""Columns: added, dropped, and altered (type, default, NOT NULL, identity, generation,
+collation)."""
+from __future__ import annotations
+
+from ..catalog.model import Column, Table
+from . import phases
+from .casts import type_change
+from .sqltext import quote_ident
+
+
+def definition(column: Column) -> str:
+    """The column as it appears in ``CREATE TABLE`` or ``ADD COLUMN``."""
+    parts = [quote_ident(column.name), column.type]
+    if column.collation:
+        parts.append(f"COLLATE {quote_ident(column.collation)}")
+    if column.generated is not None:
+        kind = "VIRTUAL" if column.generated_kind == "virtual" else "STORED"
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) {kind}")
+    elif column.identity:
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+    elif column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
+    if not column.nullable:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def plan_table(p, old: Table, new: Table) -> None:
+    """The column changes of one table kept by the migration (partitions take their parent's)."""
+    if new.partition_of or old.partition_of:
+        return
+    was = {c.name: c for c in old.columns}
+    now = {c.name: c for c in new.columns}
+    target = new.qualname
+    for name in [c.name for c in old.columns if c.name not in now]:
+        p.dropped_columns.add((old.key, name))
+        p.emit(phases.DROP_COLUMN, f"ALTER TABLE {target} DROP COLUMN {quote_ident(name)};", target,
+               destructive=f"drops column {old.schema}.{old.name}.{name} and its data")
+    for column in [c for c in new.columns if c.name not in was]:
+        add_column(p, new, column)
+    for name in [c.name for c in new.columns if c.name in was]:
+        alter_column(p, new, was[name], now[name])
+    if [c for c in old.columns if c.name in now] != [c for c in new.columns if c.name in was] and \
+            [c.name for c in old.columns if c.name in now] != [c.name for c in new.columns if c.name in was]:
+        p.note(f"{target}: the column order differs; PostgreSQL adds columns at the end, so the "
+               "order is left as it is")
+
+
+def add_column(p, table: Table, column: Column) -> None:
+    target = table.qualname
+    p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ADD COLUMN {definition(column)};", target)
+    if not column.nullable and column.default is None and column.identity is None \
+            and column.generated is None:
+        p.note(f"{target}.{column.name} is added NOT NULL without a default: on a table with rows "
+               "this fails; add a default or backfill first")
+
+
+def alter_column(p, table: Table, old: Column, new: Column) -> None:
+    target, ref = table.qualname, quote_ident(new.name)
+    alter = f"ALTER TABLE {target} ALTER COLUMN {ref}"
+    if (old.generated, old.generated_kind) != (new.generated, new.generated_kind):
+        regenerate(p, table, old, new)
+        return
+    if old.identity and old.identity != new.identity:
+        p.emit(phases.ALTER_COLUMN, f"{alter} DROP IDENTITY;", target)
+    if old.default is not None and old.default != new.default and not new.identity:
+        p.emit(phases.ALTER_COLUMN, f"{alter} DROP DEFAULT;", target)
+    if old.type != new.type or old.collation != new.collation:
+        retype(p, table, old, new)
+    if old.nullable != new.nullable:
+        p.emit(phases.ALTER_COLUMN, f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL;", target, order=2)
+    if new.default is not None and old.default != new.default:
+        p.emit(phases.ALTER_COLUMN, f"{alter} SET DEFAULT {new.default};", target, order=2)
+    if new.identity and old.identity != new.identity:
+        p.emit(phases.ALTER_COLUMN, f"{alter} ADD GENERATED {new.identity.upper()} AS IDENTITY;", target,
+               order=2)
+
+
+def retype(p, table: Table, old: Column, new: Column) -> None:
+    """``ALTER COLUMN … TYPE`` with its ``USING``; views and policies reading it are recreated."""
+    change = type_change(new.name, old.type, new.type)
+    collate = f" COLLATE {quote_ident(new.collation)}" if new.collation else ""
+    comment = f"\n    -- {change.comment}" if change.comment else ""
+    using = f"{comment}\n    USING {change.using}" if change.using else ""
+    sql = f"ALTER TABLE {table.qualname} ALTER COLUMN {quote_ident(new.name)} TYPE {new.type}{collate}{using};"
+    p.retyped_columns.add((table.key, new.name))
+    p.emit(phases.ALTER_COLUMN, sql, table.qualname, order=1,
+           destructive=f"{table.schema}.{table.name}.{new.name}: {change.lossy}" if change.lossy else "")
+
+
+def regenerate(p, table: Table, old: Column, new: Column) -> None:
+    """A generated column whose expression changes is dropped and added again (its values are
+    derived, so nothing is lost)."""
+    target = table.qualname
+    p.dropped_columns.add((table.key, new.name))
+    p.emit(phases.DROP_COLUMN, f"ALTER TABLE {target} DROP COLUMN {quote_ident(old.name)};", target,
+           destructive="" if old.generated is not None else
+           f"drops the values of {table.schema}.{table.name}.{old.name}, now generated")
+    p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ADD COLUMN {definition(new)};", target)

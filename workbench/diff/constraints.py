@@ -1,0 +1,114 @@
+"""Constraints: primary keys, unique, check, exclusion and foreign keys.
+
+On a table that already holds rows, a new foreign key or check is added ``NOT VALID`` and then
+validated, so the long scan does not block writes. A constraint whose only change is being
+validated gets ``VALIDATE CONSTRAINT``. Constraints a partition inherits come with it.
+"""
+from __future__ import annotations
+
+import pglast
+from pglast import ast
+from pglast.stream import RawStream
+
+from ..catalog.model import Constraint, ForeignKey, Table
+from . import phases
+from .sqltext import canonical, quote_ident
+
+COMPARED = ("kind", "deferrable", "deferred")
+
+
+def plan(p) -> None:
+    for table in p.added_tables(("table", "partitioned")):
+        for constraint in own_constraints(table):
+            add(p, table, constraint, new_table=True)
+    for old, new in p.kept_tables(("table", "partitioned")):
+        if old.kind != new.kind:
+            for constraint in own_constraints(new):
+                add(p, new, constraint, new_table=True)
+            continue
+        plan_table(p, old, new)
+
+
+def own_constraints(table: Table) -> list[Constraint]:
+    return [c for c in table.constraints if not c.inherited]
+
+
+def plan_table(p, old: Table, new: Table) -> None:
+    was = {c.name: c for c in own_constraints(old)}
+    now = {c.name: c for c in own_constraints(new)}
+    for old_name, new_name in renamed(was, now):
+        p.emit(phases.RENAME, f"ALTER TABLE {new.qualname} RENAME CONSTRAINT {quote_ident(old_name)} "
+               f"TO {quote_ident(new_name)};", f"{new.qualname}.{new_name}", order=3)
+        was[new_name] = now[new_name]
+        del was[old_name]
+    for name in sorted(was.keys() - now.keys()):
+        drop(p, old, was[name])
+    for name in sorted(now.keys() - was.keys()):
+        add(p, new, now[name], new_table=False)
+    for name in sorted(was.keys() & now.keys()):
+        before, after = was[name], now[name]
+        if not same_shape(before, after) or (before.validated and not after.validated):
+            drop(p, old, before)
+            add(p, new, after, new_table=False)
+        elif not before.validated and after.validated:
+            validate(p, new, after)
+
+
+def renamed(was: dict, now: dict) -> list[tuple[str, str]]:
+    """Constraints that only changed name (one removed, one added, same shape): renamed."""
+    gone = sorted(was.keys() - now.keys())
+    came = sorted(now.keys() - was.keys())
+    pairs = []
+    for name in gone:
+        matches = [n for n in came if same_shape(was[name], now[n]) and
+                   was[name].validated == now[n].validated]
+        if len(matches) == 1:
+            pairs.append((name, matches[0]))
+            came.remove(matches[0])
+    return pairs
+
+
+def same_shape(a: Constraint, b: Constraint) -> bool:
+    """Whether two constraints are the same apart from being validated (and comments)."""
+    if any(getattr(a, f) != getattr(b, f) for f in COMPARED):
+        return False
+    return canonical(body(a.definition)) == canonical(body(b.definition))
+
+
+def body(definition: str) -> str:
+    """A constraint definition without its ``NOT VALID`` mark, as an ``ALTER TABLE`` text."""
+    node = parsed(definition)
+    node.skip_validation = False
+    return RawStream()(node)
+
+
+def parsed(definition: str) -> ast.Constraint:
+    stmt = pglast.parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {definition}")[0].stmt
+    return stmt.cmds[0].def_
+
+
+def add(p, table: Table, constraint: Constraint, *, new_table: bool) -> None:
+    """``ADD CONSTRAINT``; on an existing table foreign keys and checks go ``NOT VALID`` first."""
+    target = table.qualname
+    is_fk = isinstance(constraint, ForeignKey)
+    phase = phases.ADD_FOREIGN_KEY if is_fk else phases.ADD_CONSTRAINT
+    defer = constraint.kind in ("foreign key", "check") and not new_table and \
+        table.kind != "partitioned"
+    node = parsed(constraint.definition)
+    node.conname = constraint.name
+    node.skip_validation = bool(defer or not constraint.validated)
+    sql = f"ALTER TABLE {target} ADD {RawStream()(node)};"
+    p.emit(phase, sql, f"{target}.{constraint.name}")
+    if defer and constraint.validated:
+        validate(p, table, constraint)
+
+
+def validate(p, table: Table, constraint: Constraint) -> None:
+    p.emit(phases.VALIDATE, f"ALTER TABLE {table.qualname} VALIDATE CONSTRAINT {quote_ident(constraint.name)};",
+           f"{table.qualname}.{constraint.name}")
+
+
+def drop(p, table: Table, constraint: Constraint) -> None:
+    phase = phases.DROP_FOREIGN_KEY if isinstance(constraint, ForeignKey) else phases.DROP_CONSTRAINT
+    p.emit(phase, f"ALTER TABLE {table.qualname} DROP CONSTRAINT {quote_ident(constraint.name)};",
+           f"{table.qualname}.{constraint.name}")

@@ -1,0 +1,86 @@
+"""What an SQL text names, read with pglast: the relations, functions and columns it uses.
+
+The diff orders views after the views they read, and recreates the views, policies and
+triggers that use a column whose type changes or a function that is recreated.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pglast
+from pglast import ast
+from pglast.visitors import Visitor
+
+from .sqltext import strip_semicolon
+
+
+@lru_cache(maxsize=16384)
+def names_in(sql: str | None) -> tuple[frozenset, frozenset, frozenset]:
+    """``(relations, functions, columns)`` named by ``sql`` (a statement or an expression):
+    relations and functions as ``(schema or None, name)``, columns by their last name part."""
+    if not sql:
+        return frozenset(), frozenset(), frozenset()
+    tree = _parse(sql)
+    if tree is None:
+        return frozenset(), frozenset(), frozenset()
+    finder = _Names()
+    finder(tree)
+    return frozenset(finder.relations), frozenset(finder.functions), frozenset(finder.columns)
+
+
+def _parse(sql: str):
+    text = strip_semicolon(sql)
+    for attempt in (text, f"SELECT {text}"):
+        try:
+            return pglast.parse_sql(attempt)
+        except pglast.parser.ParseError:
+            continue
+    return None
+
+
+class _Names(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.relations, self.functions, self.columns = set(), set(), set()
+
+    def visit_RangeVar(self, ancestors, node: ast.RangeVar):
+        self.relations.add((node.schemaname, node.relname))
+
+    def visit_FuncCall(self, ancestors, node: ast.FuncCall):
+        parts = [p.sval for p in node.funcname]
+        self.functions.add((parts[-2] if len(parts) > 1 else None, parts[-1]))
+
+    def visit_ColumnRef(self, ancestors, node: ast.ColumnRef):
+        last = node.fields[-1]
+        if isinstance(last, ast.String):
+            self.columns.add(last.sval)
+            if len(node.fields) > 1 and isinstance(node.fields[0], ast.String):
+                self.relations.add((None, node.fields[0].sval)) if len(node.fields) == 2 else None
+
+    def visit_IndexElem(self, ancestors, node: ast.IndexElem):
+        if node.name:
+            self.columns.add(node.name)
+
+
+def relations_of(sql: str | None) -> frozenset:
+    return names_in(sql)[0]
+
+
+def functions_of(sql: str | None) -> frozenset:
+    return names_in(sql)[1]
+
+
+def columns_of(sql: str | None) -> frozenset:
+    return names_in(sql)[2]
+
+
+def resolve(name: tuple[str | None, str], known) -> tuple[str, str] | None:
+    """The ``(schema, name)`` among ``known`` keys that ``name`` means: as given when it is
+    qualified, else ``public`` first, else the only schema that has it."""
+    schema, bare = name
+    if schema is not None:
+        return (schema, bare) if (schema, bare) in known else None
+    if ("public", bare) in known:
+        return ("public", bare)
+    found = [key for key in known if key[1] == bare]
+    return found[0] if len(found) == 1 else None

@@ -1,0 +1,52 @@
+"""``diff_sql(before, after)``: the migration from one schema snapshot to another, both ways.
+
+The up statements take *before* to *after*; the down statements are the same planner run
+from *after* back to *before*, so both directions are derived, never hand-written. Kinds are
+planned in the order their decisions flow (a function recreated makes its triggers and
+policies recreated; a column retyped makes its views recreated), and the statements are
+ordered by phase (see :mod:`.phases`).
+"""
+from __future__ import annotations
+
+from ..catalog import Schema
+from . import columns as _columns  # noqa: F401  (planned from tables)
+from . import comments, constraints, functions, grants, indexes, policies, schemas, tables, triggers, types, views
+from .model import DiffError, Migration
+from .planner import Planner
+from .renames import Renames, questions_between
+
+KINDS = (schemas, types, functions, tables, views, constraints, indexes, triggers, policies, grants,
+         comments)
+
+
+def plan(before: Schema, after: Schema, renames: Renames) -> Planner:
+    """The planner of one direction, with its statements and notes."""
+    planner = Planner(renames.apply(before, planner_side="before"), after)
+    renames.emit(planner)
+    for kind in KINDS:
+        kind.plan(planner)
+    return planner
+
+
+def diff_sql(before: Schema, after: Schema, *, renames: dict | None = None,
+             allow_destructive: bool = False) -> Migration:
+    """The :class:`Migration` from ``before`` to ``after``: ordered up and down statements,
+    notes, the up statements that may lose data, and possible renames to confirm.
+
+    ``renames`` maps old names to new ones: ``{"schema.old_table": "schema.new_table",
+    "schema.table.old_column": "new_column"}``. Without ``allow_destructive=True`` a
+    migration that may lose data raises :class:`DiffError` naming each such statement.
+    """
+    chosen = Renames.of(renames, before, after)
+    up = plan(before, after, chosen)
+    down = plan(after, before, chosen.inverse())
+    migration = Migration(up.ordered(), down.ordered(), tuple(up.notes),
+                          questions_between(before, after, chosen), before, after)
+    if migration.destructive and not allow_destructive:
+        raise DiffError(
+            "the migration may lose data: " + "; ".join(s.destructive for s in migration.destructive),
+            where="; ".join(s.sql.splitlines()[0] for s in migration.destructive),
+            hint=("pass allow_destructive=True (CLI: --allow-destructive) if that is intended"
+                  + (", or say which are renames: " + " ".join(q.text for q in migration.questions)
+                     if migration.questions else "")))
+    return migration

@@ -1,0 +1,81 @@
+"""The planner: walks two snapshots kind by kind and collects the statements between them.
+
+Each kind's module (:mod:`.schemas`, :mod:`.tables`, …) has a ``plan(p)`` that reads
+``p.before`` and ``p.after`` and calls ``p.emit``. What one kind decides for another (a view
+to recreate because a column it reads changes type) goes through the sets on the planner.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..catalog import Schema
+from ..catalog.model import Table
+from .model import Statement
+
+RELATION_KINDS = ("table", "partitioned", "foreign")
+VIEW_KINDS = ("view", "matview")
+
+
+@dataclass
+class Planner:
+    """One direction of a diff: from ``before`` to ``after``."""
+
+    before: Schema
+    after: Schema
+    statements: list[Statement] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # decided by one kind, read by another
+    recreate_views: set = field(default_factory=set)
+    recreate_policies: set = field(default_factory=set)
+    recreate_triggers: set = field(default_factory=set)
+    recreated_functions: set = field(default_factory=set)
+    retyped_columns: set = field(default_factory=set)
+    dropped_columns: set = field(default_factory=set)
+    reset_grants: set = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.old_tables = {t.key: t for t in self.before.objects.tables}
+        self.new_tables = {t.key: t for t in self.after.objects.tables}
+
+    def emit(self, phase: int, sql: str, target: str, *, destructive: str = "",
+             transactional: bool = True, order: int = 0) -> None:
+        """Add one statement (``sql`` ends with ``;``)."""
+        sql = sql.rstrip()
+        if not sql.endswith(";"):
+            sql += ";"
+        if any(s.sql == sql and s.phase == phase for s in self.statements):
+            return  # two kinds asked for the same statement (an enum's column default, say)
+        self.statements.append(Statement(sql, phase, target, destructive, transactional, order))
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    # --- tables -------------------------------------------------------------------------------
+
+    def kept_tables(self, kinds=RELATION_KINDS) -> list[tuple[Table, Table]]:
+        """``(old, new)`` for each table in both snapshots, both of one of ``kinds``."""
+        return [(self.old_tables[k], self.new_tables[k]) for k in sorted(self.old_tables.keys() & self.new_tables.keys())
+                if self.old_tables[k].kind in kinds and self.new_tables[k].kind in kinds]
+
+    def added_tables(self, kinds=RELATION_KINDS) -> list[Table]:
+        return [self.new_tables[k] for k in sorted(self.new_tables.keys() - self.old_tables.keys())
+                if self.new_tables[k].kind in kinds]
+
+    def removed_tables(self, kinds=RELATION_KINDS) -> list[Table]:
+        return [self.old_tables[k] for k in sorted(self.old_tables.keys() - self.new_tables.keys())
+                if self.old_tables[k].kind in kinds]
+
+    def is_new(self, key) -> bool:
+        """Whether relation ``key`` is created by this migration (absent before)."""
+        return key not in self.old_tables
+
+    def is_gone(self, key) -> bool:
+        """Whether relation ``key`` is dropped by this migration (absent after)."""
+        return key not in self.new_tables
+
+    def ordered(self) -> tuple[Statement, ...]:
+        """The statements in the order they run."""
+        indexed = list(enumerate(self.statements))
+        indexed.sort(key=lambda pair: (pair[1].phase, pair[1].order, pair[0]))
+        return tuple(s for _, s in indexed)

@@ -1,0 +1,131 @@
+"""The proof of a migration: applied both ways on a throwaway database and compared.
+
+1. A fresh database on the same server gets *before*, built by the diff itself from an
+   empty database (so the roles, extensions and server are the real ones);
+2. the up statements run; the result must equal *after*;
+3. the down statements run; the result must equal *before*.
+Each comparison lists what differs object by object. Owners are not compared (new objects
+belong to whoever runs the migration), nor the order of columns PostgreSQL appends.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import psycopg
+
+from ..catalog import Schema, inspect
+from ..catalog.diff import SchemaDiff, diff
+from ..drafts.dryrun import DryRunError, apply
+from ..errors import WorkbenchError
+from .scratch import fresh_database
+from .model import script
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What applying a migration both ways did. ``ok`` when *before* was built exactly and
+    up reached *after* and down came back to *before*; ``error`` names a failed step."""
+
+    setup: SchemaDiff | None = None
+    up: SchemaDiff | None = None
+    down: SchemaDiff | None = None
+    error: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and all(d is not None and not d for d in (self.setup, self.up, self.down))
+
+    def summary_text(self) -> str:
+        if self.error:
+            return f"proof FAILED: {self.error}"
+        lines = ["proof: up reaches the desired schema and down restores the current one" if self.ok
+                 else "proof FAILED"]
+        for label, found in (("building the current schema", self.setup), ("after up", self.up),
+                             ("after down", self.down)):
+            if found:
+                lines.append(f"{label}, differences:")
+                lines += [f"  {change}" for change in found]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary_text()
+
+    def __repr__(self) -> str:
+        return f"<Proof {'ok' if self.ok else 'FAILED'}>"
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + self.summary_text() + "\n```"
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "error": self.error,
+                "setup": self.setup.to_dict() if self.setup is not None else None,
+                "up": self.up.to_dict() if self.up is not None else None,
+                "down": self.down.to_dict() if self.down is not None else None}
+
+
+def verify(migration, target=None) -> Proof:
+    """Apply ``migration`` up and down on a throwaway database next to ``target`` (a Session,
+    a DSN, or None for the embedded server) and compare each result."""
+    from .engine import diff_sql
+
+    admin = admin_dsn(target)
+    before, after = migration.before, migration.after
+    with fresh_database(admin) as dsn, psycopg.connect(dsn, autocommit=True) as conn:
+        empty = inspect(conn)
+        build = diff_sql(empty, before, allow_destructive=True)
+        try:
+            run(conn, build.up_sql, "building the current schema")
+            setup = compare(inspect(conn), before)
+            run(conn, migration.up_sql, "up")
+            up = compare(inspect(conn), after)
+            run(conn, migration.down_sql, "down")
+            down = compare(inspect(conn), before)
+        except DryRunError as exc:
+            return Proof(error=exc.message)
+    return Proof(setup, up, down)
+
+
+def run(conn, text: str, step: str) -> None:
+    """Run ``text`` in one transaction, committed (``CONCURRENTLY`` stripped: it is one
+    transaction here, the export runs it outside one)."""
+    if not text.strip():
+        return
+    with conn.transaction():
+        try:
+            apply(conn, text, step)
+        except DryRunError as exc:
+            raise DryRunError(f"{step}: {exc.message}", where=exc.where, hint=exc.hint) from None
+
+
+def compare(found: Schema, wanted: Schema) -> SchemaDiff:
+    """What differs between two snapshots, owners and column order aside."""
+    return diff(comparable(wanted), comparable(found))
+
+
+def comparable(schema: Schema) -> Schema:
+    objects = schema.objects
+    tables = tuple(replace(t, owner="", columns=tuple(sorted(t.columns, key=lambda c: c.name)))
+                   for t in objects.tables)
+    return replace(schema, objects=replace(
+        objects, tables=tables,
+        schemas=tuple(replace(s, owner="") for s in objects.schemas),
+        sequences=tuple(replace(s, owner="") for s in objects.sequences),
+        enums=tuple(replace(e, owner="") for e in objects.enums),
+        functions=tuple(replace(f, owner="") for f in objects.functions),
+        grants=tuple(replace(g, grantor="") for g in objects.grants)))
+
+
+def admin_dsn(target) -> str:
+    """The DSN of the maintenance database of the server behind ``target``."""
+    from .. import embedded
+    from ..dsn import with_database
+
+    if target is None:
+        return embedded.server_dsn("postgres")
+    dsn = target if isinstance(target, str) else getattr(target, "dsn", None)
+    if dsn is None:
+        raise WorkbenchError("cannot tell which server to prove the migration on",
+                             hint="pass a Session (workbench.connect()) or a DSN")
+    return with_database(dsn, "postgres")

@@ -1,0 +1,118 @@
+"""Tables: created (parents before their partitions), dropped, and their own properties
+(partition attach and detach, UNLOGGED, storage options, Row Level Security)."""
+from __future__ import annotations
+
+from ..catalog.model import Table
+from . import columns, phases
+from .sqltext import qualified, quote_ident
+
+KINDS = ("table", "partitioned")
+
+
+def plan(p) -> None:
+    for table in p.added_tables(("foreign",)) + p.removed_tables(("foreign",)):
+        p.note(f"foreign table {table.schema}.{table.name} is not diffed: create or drop it by hand")
+    for table in p.added_tables(KINDS):
+        create(p, table)
+    for table in p.removed_tables(KINDS):
+        drop(p, table)
+    for old, new in p.kept_tables(KINDS):
+        if old.kind != new.kind:
+            p.note(f"{new.qualname} changes from {old.kind} to {new.kind}: PostgreSQL cannot convert "
+                   "it in place; it is dropped and created again")
+            drop(p, old)
+            create(p, new)
+            p.reset_grants.add(("table", new.schema, new.name))
+            continue
+        alter(p, old, new)
+        columns.plan_table(p, old, new)
+
+
+def create(p, table: Table) -> None:
+    """``CREATE TABLE``: columns and partitioning; constraints and indexes come later."""
+    unlogged = "UNLOGGED " if table.unlogged else ""
+    if table.partition_of:
+        parent = ".".join(quote_ident(x) for x in table.partition_of)
+        body = f"PARTITION OF {parent} {table.partition_bound}"
+    else:
+        body = "(\n    " + ",\n    ".join(columns.definition(c) for c in table.columns) + "\n)"
+    sql = f"CREATE {unlogged}TABLE {table.qualname} {body}"
+    if table.inherits:
+        sql += f" INHERITS ({', '.join(qualified(*parent) for parent in table.inherits)})"
+    if table.partition_key:
+        sql += f" PARTITION BY {table.partition_key}"
+    if table.options:
+        sql += f" WITH ({', '.join(table.options)})"
+    p.emit(phases.CREATE_TABLE, sql + ";", table.qualname, order=depth(p.after, table))
+    row_security(p, None, table)
+
+
+def drop(p, table: Table) -> None:
+    if table.partition_of and p.is_gone(tuple(table.partition_of)):
+        return  # dropped with its parent
+    p.emit(phases.DROP_TABLE, f"DROP TABLE {table.qualname};", table.qualname,
+           order=-depth(p.before, table), destructive=f"drops table {table.schema}.{table.name} and its rows")
+
+
+def depth(schema, table: Table) -> int:
+    """How many partition levels sit above ``table`` (parents are created first)."""
+    level, parent = 0, table.partition_of
+    tables = {t.key: t for t in schema.objects.tables} if parent else {}
+    while parent and tuple(parent) in tables and level < 32:
+        level += 1
+        parent = tables[tuple(parent)].partition_of
+    return level
+
+
+def alter(p, old: Table, new: Table) -> None:
+    target = new.qualname
+    partition(p, old, new)
+    if old.unlogged != new.unlogged:
+        p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} SET {'UNLOGGED' if new.unlogged else 'LOGGED'};",
+               target)
+    if set(old.options) != set(new.options):
+        gone = sorted({o.split("=")[0] for o in old.options} - {o.split("=")[0] for o in new.options})
+        if gone:
+            p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} RESET ({', '.join(gone)});", target)
+        if new.options:
+            p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} SET ({', '.join(new.options)});", target)
+    if old.inherits != new.inherits:
+        inherit(p, old, new)
+    if old.partition_key != new.partition_key:
+        p.note(f"{target}: the partition key changes from {old.partition_key} to {new.partition_key}; "
+               "PostgreSQL cannot change it in place: recreate the table by hand")
+    row_security(p, old, new)
+
+
+def partition(p, old: Table, new: Table) -> None:
+    """Attach, detach, or move a partition to its new bound."""
+    if (old.partition_of, old.partition_bound) == (new.partition_of, new.partition_bound):
+        return
+    if old.partition_of and not p.is_gone(tuple(old.partition_of)):
+        parent = ".".join(quote_ident(x) for x in old.partition_of)
+        p.emit(phases.DETACH_PARTITION, f"ALTER TABLE {parent} DETACH PARTITION {old.qualname};",
+               old.qualname)
+    if new.partition_of:
+        parent = ".".join(quote_ident(x) for x in new.partition_of)
+        p.emit(phases.ATTACH_PARTITION,
+               f"ALTER TABLE {parent} ATTACH PARTITION {new.qualname} {new.partition_bound};", new.qualname)
+
+
+def row_security(p, old: Table | None, new: Table) -> None:
+    target = new.qualname
+    if (old.rls_enabled if old else False) != new.rls_enabled:
+        word = "ENABLE" if new.rls_enabled else "DISABLE"
+        p.emit(phases.ROW_SECURITY, f"ALTER TABLE {target} {word} ROW LEVEL SECURITY;", target)
+    if (old.rls_forced if old else False) != new.rls_forced:
+        word = "FORCE" if new.rls_forced else "NO FORCE"
+        p.emit(phases.ROW_SECURITY, f"ALTER TABLE {target} {word} ROW LEVEL SECURITY;", target)
+
+
+def inherit(p, old: Table, new: Table) -> None:
+    """``INHERIT`` / ``NO INHERIT`` for classic inheritance parents added or removed."""
+    for parent in [x for x in old.inherits if x not in new.inherits]:
+        p.emit(phases.DETACH_PARTITION, f"ALTER TABLE {new.qualname} NO INHERIT {qualified(*parent)};",
+               new.qualname)
+    for parent in [x for x in new.inherits if x not in old.inherits]:
+        p.emit(phases.ATTACH_PARTITION, f"ALTER TABLE {new.qualname} INHERIT {qualified(*parent)};",
+               new.qualname)

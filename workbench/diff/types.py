@@ -1,0 +1,144 @@
+"""Enum types and sequences.
+
+A label added to an enum is ``ALTER TYPE … ADD VALUE`` at its place. A label removed or
+moved cannot be altered in place: the type is recreated (renamed aside, created anew, its
+columns converted through text, the old type dropped), with a note saying so.
+"""
+from __future__ import annotations
+
+from . import phases
+from .sqltext import literal, qualified, quote_ident
+
+
+def plan(p) -> None:
+    plan_enums(p)
+    plan_sequences(p)
+
+
+# --- enums -----------------------------------------------------------------------------------
+
+def plan_enums(p) -> None:
+    old = {(e.schema, e.name): e for e in p.before.objects.enums}
+    new = {(e.schema, e.name): e for e in p.after.objects.enums}
+    for key in sorted(new.keys() - old.keys()):
+        p.emit(phases.CREATE_TYPE, create_enum(new[key].schema, new[key].name, new[key].labels),
+               ".".join(key))
+    for key in sorted(old.keys() - new.keys()):
+        p.emit(phases.DROP_TYPE, f"DROP TYPE {qualified(*key)};", ".".join(key))
+    for key in sorted(old.keys() & new.keys()):
+        was, now = old[key].labels, new[key].labels
+        if was == now:
+            continue
+        if is_subsequence(was, now):
+            add_values(p, key, was, now)
+        else:
+            recreate_enum(p, key, was, now)
+
+
+def create_enum(schema: str, name: str, labels) -> str:
+    return f"CREATE TYPE {qualified(schema, name)} AS ENUM ({', '.join(map(literal, labels))});"
+
+
+def is_subsequence(short, long) -> bool:
+    rest = iter(long)
+    return all(label in rest for label in short)
+
+
+def add_values(p, key, was, now) -> None:
+    """``ADD VALUE`` for each new label, placed before the next old one (or after the last)."""
+    present = list(was)
+    for index, label in enumerate(now):
+        if label in present:
+            continue
+        following = next((x for x in now[index + 1:] if x in present), None)
+        place = f" BEFORE {literal(following)}" if following else f" AFTER {literal(present[-1])}" \
+            if present else ""
+        p.emit(phases.CREATE_TYPE, f"ALTER TYPE {qualified(*key)} ADD VALUE {literal(label)}{place};",
+               ".".join(key))
+        present.append(label)
+
+
+def recreate_enum(p, key, was, now) -> None:
+    """Rename the type aside, create it anew, convert its columns, drop the old one."""
+    schema, name = key
+    aside = f"{name}__old"
+    removed = [label for label in was if label not in now]
+    why = (f"labels {', '.join(map(literal, removed))} removed from {schema}.{name}: rows holding them "
+           "make the conversion fail" if removed else "")
+    p.note(f"enum {schema}.{name}: labels removed or reordered, so the type is recreated and its "
+           "columns converted through text")
+    p.emit(phases.CREATE_TYPE, f"ALTER TYPE {qualified(schema, name)} RENAME TO {quote_ident(aside)};",
+           f"{schema}.{name}", destructive=why)
+    p.emit(phases.CREATE_TYPE, create_enum(schema, name, now), f"{schema}.{name}")
+    for table, column in enum_columns(p.after, key):
+        ref = quote_ident(column.name)
+        target = f"{table.qualname}"
+        if column.default is not None:
+            p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ALTER COLUMN {ref} DROP DEFAULT;", target)
+        p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ALTER COLUMN {ref} TYPE {column.type} "
+               f"USING {ref}::text::{column.type};", target, order=1)
+        if column.default is not None:
+            p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ALTER COLUMN {ref} SET DEFAULT "
+                   f"{column.default};", target, order=2)
+        p.retyped_columns.add((table.key, column.name))
+    p.emit(phases.DROP_OLD_TYPE, f"DROP TYPE {qualified(schema, aside)};", f"{schema}.{name}")
+
+
+def enum_columns(schema, key):
+    """``(table, column)`` for every table column of enum ``key`` (not views, not partitions)."""
+    for table in schema.objects.tables:
+        if table.kind not in ("table", "partitioned") or table.partition_of:
+            continue
+        for column in table.columns:
+            if names_type(column.type, key):
+                yield table, column
+
+
+def names_type(type_text: str, key) -> bool:
+    """Whether a ``format_type`` text is the type ``key`` (or an array of it)."""
+    text = type_text[:-2] if type_text.endswith("[]") else type_text
+    schema, name = key
+    spellings = {qualified(schema, name), f"{schema}.{name}"}
+    if schema == "public":
+        spellings |= {name, quote_ident(name)}
+    return text in spellings
+
+
+# --- sequences -------------------------------------------------------------------------------
+
+def plan_sequences(p) -> None:
+    old = {(s.schema, s.name): s for s in p.before.objects.sequences if not s.identity}
+    new = {(s.schema, s.name): s for s in p.after.objects.sequences if not s.identity}
+    for key in sorted(new.keys() - old.keys()):
+        seq = new[key]
+        p.emit(phases.CREATE_SEQUENCE, f"CREATE SEQUENCE {qualified(*key)}{options(seq)};", ".".join(key))
+        if seq.owned_by:
+            own(p, seq)
+    for key in sorted(old.keys() - new.keys()):
+        seq = old[key]
+        if seq.owned_by and p.is_gone(seq.owned_by[:2]):
+            continue  # dropped with its table
+        if seq.owned_by and (seq.owned_by[:2], seq.owned_by[2]) in p.dropped_columns:
+            continue  # dropped with its column
+        p.emit(phases.DROP_SEQUENCE, f"DROP SEQUENCE {qualified(*key)};", ".".join(key))
+    for key in sorted(old.keys() & new.keys()):
+        was, now = old[key], new[key]
+        if options(was) != options(now):
+            p.emit(phases.CREATE_SEQUENCE, f"ALTER SEQUENCE {qualified(*key)}{options(now)};", ".".join(key))
+        if was.owned_by != now.owned_by:
+            own(p, now)
+
+
+def options(seq) -> str:
+    cycle = " CYCLE" if seq.cycle else " NO CYCLE"
+    return (f" AS {seq.type} INCREMENT BY {seq.increment} MINVALUE {seq.min_value} "
+            f"MAXVALUE {seq.max_value} START WITH {seq.start}{cycle}")
+
+
+def own(p, seq) -> None:
+    owner = "NONE"
+    if seq.owned_by:
+        schema, table, column = seq.owned_by
+        owner = f"{qualified(schema, table)}.{quote_ident(column)}"
+    p.emit(phases.OWN_SEQUENCE, f"ALTER SEQUENCE {qualified(seq.schema, seq.name)} OWNED BY {owner};",
+           f"{seq.schema}.{seq.name}")
