@@ -1,15 +1,17 @@
 """The ``workbench`` command for terminals and CI.
 
 Each subcommand lives in its own module with ``register(subparsers)`` and a ``run(args)``;
-errors the user can act on print as a clear message with exit code 2, never a traceback.
+errors the user can act on print as a clear message with exit code 2, never a traceback;
+anything else is a crash: one line on stderr, the traceback saved to a file, exit code 3.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ..dsn import scrub
+from ..dsn import dsn_from_env, scrub
 from ..errors import WorkbenchError
+from .crash import report_crash
 from . import advise, demo, erd, explain, inspect, lab, lint, migrations, report, rls, server, types
 
 COMMANDS = (inspect, erd, lint, explain, advise, rls, types, report, demo, migrations, server, lab)
@@ -31,6 +33,13 @@ examples:
   workbench report -o review.html             the design-review report of the pending revisions
   workbench migrations verify                 up/down/up every revision on a fresh database
   workbench lab                               open JupyterLab on notebooks/
+
+exit codes:
+  0  success
+  1  the check failed: lint findings at --fail-on, an RLS leak, a failed verify, drift,
+     types --check differs, server status finds the server stopped
+  2  usage or user error: a message says what is wrong and what to do
+  3  crash (a bug): one line names it and the file holding the full traceback
 """
 
 
@@ -52,13 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``workbench`` console script."""
+    """Entry point of the ``workbench`` console script; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
+    dsn = getattr(args, "dsn", None)
     try:
         return args.run(args) or 0
     except WorkbenchError as exc:
-        print(f"workbench {args.command}: error: {scrub(exc.message, getattr(args, 'dsn', None))}",
-              file=sys.stderr)
+        print(f"workbench {command_name(args)}: error: {scrub(exc.message, dsn)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into head or less, closed early
         sys.stderr.close()
@@ -66,6 +76,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: not the user's to fix, and not a finding either
+        return report_crash(command_name(args), exc, argv, connection_strings(args))
+
+
+def command_name(args) -> str:
+    """The subcommand as typed, with its action: ``inspect``, ``migrations verify``."""
+    action = getattr(args, "action", None)
+    return f"{args.command} {action}" if action else args.command
+
+
+def connection_strings(args) -> list[str]:
+    """The texts that may hold a DSN with a password: WORKBENCH_DSN and the text options
+    (--dsn, --drift, --scratch-dsn…)."""
+    options = [value for value in vars(args).values() if isinstance(value, str)]
+    return [dsn_from_env() or "", *options]
 
 
 if __name__ == "__main__":
