@@ -5,7 +5,9 @@ the ``nursery``/``agent`` databases the notebooks use.
 """
 from __future__ import annotations
 
+import io
 import json
+import sys
 import threading
 import time
 import uuid
@@ -290,13 +292,22 @@ def test_rls_isolates_agent_users(built):
                                  "VALUES (gen_random_uuid(), 'x', 'x', 'x')")
 
 
-def test_demo_is_deterministic_and_rebuilds_on_a_new_scale(built, capsys):
-    """Same scale, same rows; another scale rebuilds; progress goes to stderr."""
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal (progress bars show only on one)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_demo_is_deterministic_and_rebuilds_on_a_new_scale(built, monkeypatch):
+    """Same scale, same rows; another scale rebuilds; progress goes to stderr (a terminal)."""
     admin = built.admin
     copy = built.databases["nursery"] + "_copy"
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     try:
         dsn = ensure_demo(admin, "nursery", scale=SCALE, progress=True, database=copy)
-        assert "building" in capsys.readouterr().err
+        assert "building" in terminal.getvalue()
         assert table_fingerprint(dsn) == table_fingerprint(built.dsns["nursery"])
         oid = database_info(admin, copy)[0]
         ensure_demo(admin, "nursery", scale=SCALE * 2, progress=False, database=copy)

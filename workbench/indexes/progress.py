@@ -46,9 +46,11 @@ def expect(tick: Tick | None, steps: int) -> None:
 
 @contextmanager
 def progress_bar(enabled: bool, description: str) -> Iterator[Progress]:
-    """A :class:`Progress` over a tqdm bar (silent unless ``enabled``)."""
+    """A :class:`Progress` over a tqdm bar: silent unless ``enabled``, and when stderr is not a
+    terminal (a log, a pipe, CI); a notebook shows its widget bar."""
     from tqdm.auto import tqdm
 
-    with tqdm(total=0, desc=description, unit="step", file=sys.stderr, disable=not enabled,
-              leave=False) as bar:
+    # disable=None: tqdm leaves the bar out when stderr is not a terminal; notebook bars stay
+    with tqdm(total=0, desc=description, unit="step", file=sys.stderr,
+              disable=None if enabled else True, leave=False) as bar:
         yield Progress(bar)

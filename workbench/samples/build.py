@@ -169,12 +169,14 @@ def drop_database(admin: Session, database: str) -> None:
 
 @contextmanager
 def progress_bar(demo: Demo, database: str, scale: float, enabled: bool):
-    """A tqdm bar on stderr with one tick per build step; yields the tick function."""
-    from tqdm import tqdm
+    """A tqdm bar on stderr with one tick per build step (none when stderr is not a terminal;
+    a widget bar in a notebook); yields the tick function."""
+    from tqdm.auto import tqdm
 
     names = step_names(demo) + ["ready"]
+    # disable=None: tqdm leaves the bar out when stderr is not a terminal; notebook bars stay
     with tqdm(total=len(names), desc=f"building {database} (scale {scale:g})", unit="step",
-              file=sys.stderr, disable=not enabled, leave=True) as bar:
+              file=sys.stderr, disable=None if enabled else True, leave=True) as bar:
         def tick(name: str) -> None:
             bar.set_postfix_str(name, refresh=False)
             bar.update(1)

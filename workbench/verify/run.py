@@ -69,4 +69,5 @@ def with_progress(items, enabled: bool):
         return items
     from tqdm.auto import tqdm
 
-    return tqdm(items, desc="verifying revisions", unit="rev")
+    # disable=None: no bar when stderr is not a terminal (a log, a pipe, CI); notebook bars stay
+    return tqdm(items, desc="verifying revisions", unit="rev", disable=None)
