@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import sys
+from pathlib import Path
+
+from ..errors import WorkbenchError
 
 
 def register(subparsers) -> None:
@@ -21,26 +25,57 @@ def run(args) -> int:
     from .. import embedded
     from ..samples import build_demos
 
+    notebooks = notebooks_dir(embedded.project_home())
+    check_port_free(args.ip, args.port)
     if not args.no_demo:
         with embedded.build_lock("demos"):
             build_demos(embedded.server_dsn("postgres"))
     quiet_news_toast()
-    notebooks = embedded.project_home() / "notebooks"
     token = secrets.token_hex(16)
     print(f"\nSchema Workbench: open http://{args.ip}:{args.port}/lab?token={token}\n", flush=True)
-    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.token={token}",
-            f"--port={args.port}", f"--ServerApp.ip={args.ip}", f"--notebook-dir={notebooks}",
+    argv = jupyter_argv(notebooks, token, args.ip, args.port)
+    os.execv(argv[0], argv)
+
+
+def jupyter_argv(notebooks: Path, token: str, ip: str, port: int) -> list[str]:
+    """The command line that starts JupyterLab on ``notebooks`` (current option names only,
+    so Jupyter prints no deprecation warnings)."""
+    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--IdentityProvider.token={token}",
+            f"--port={port}", "--ServerApp.port_retries=0",  # the URL printed names this port
+            f"--ServerApp.ip={ip}", f"--ServerApp.root_dir={notebooks}",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if os.geteuid() == 0:
         argv.append("--allow-root")
-    os.execv(sys.executable, argv)
+    return argv
+
+
+def notebooks_dir(home: Path) -> Path:
+    """The project's notebooks/ folder; a clear error when there is none."""
+    notebooks = home / "notebooks"
+    if not notebooks.is_dir():
+        raise WorkbenchError("no notebooks folder to open", where=str(notebooks),
+                             hint="run 'workbench lab' inside the project, or set WORKBENCH_HOME "
+                                  "to the folder that holds notebooks/")
+    return notebooks
+
+
+def check_port_free(ip: str, port: int) -> None:
+    """A clear error when ``ip``:``port`` cannot be listened on (another program has it)."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(ip, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Jupyter's server does
+            probe.bind(address)
+    except OSError as exc:
+        raise WorkbenchError(f"cannot listen on {ip}:{port}: {exc.strerror or exc}",
+                             hint="pass another --port (or stop the program using it), "
+                                  "or another --ip") from None
 
 
 def quiet_news_toast() -> None:
     """Keep JupyterLab's news and update toasts off (they need the internet and cover the page)."""
     import json
-    from pathlib import Path
 
     overrides = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     if overrides.exists():
