@@ -1,6 +1,7 @@
 """``workbench report``: the design-review report of a change, as HTML or Markdown."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .common import add_dsn_option
@@ -15,8 +16,9 @@ def register(subparsers) -> None:
         "the Drafts with their up and down SQL, the safety and advisor findings, the dry-run diff, "
         "the RLS matrix, the verify result and a completion checklist ticked from facts. The "
         "change is read from SQL files (--draft-file) or exported revisions (--revision); by "
-        "default the revisions the database has not applied yet, else the newest one. Nothing "
-        "is changed: the dry run and the RLS probe roll back.")
+        "default the revisions the database has not applied yet, else (every one applied, or no "
+        "alembic_version table) the newest one only; stderr names the revisions reviewed. "
+        "Nothing is changed: the dry run and the RLS probe roll back.")
     add_dsn_option(parser)
     parser.add_argument("--draft-file", action="append", default=[], metavar="F.sql",
                         help="a change as SQL (NAME.sql or NAME.up.sql; its down SQL from "
@@ -42,9 +44,28 @@ def run(args) -> int:
     migrations_dir = Path(args.dir) if args.dir else None
     with workbench.connect(args.dsn) as session:
         sources = collect(session.dsn, args.draft_file, args.revision, migrations_dir)
+        chosen_by_default = not (args.draft_file or args.revision)
+        print(f"workbench report: {reviewed_text(sources, chosen_by_default)}", file=sys.stderr)
         data = review_report(session, sources.drafts, args.output, applied=sources.applied,
                              verify=not args.no_verify, migrations_dir=migrations_dir,
                              types_file=args.types, sources=sources.names)
     print(f"wrote {args.output}")
     print(data.summary_text())
     return 0
+
+
+WHY_NEWEST = {
+    True: "the database has applied every revision",
+    None: "the database has no alembic_version table, so which revisions are pending is unknown",
+}
+
+
+def reviewed_text(sources, chosen_by_default: bool) -> str:
+    """Which changes the report reviews and, when chosen by default, why those."""
+    names = ", ".join(sources.names)
+    if not chosen_by_default:
+        return f"reviewing {names}"
+    if sources.applied is False:
+        return f"reviewing the {len(sources.names)} revision(s) the database has not applied: {names}"
+    return (f"reviewing only the newest revision, {names} ({WHY_NEWEST[sources.applied]}); "
+            "pass --revision PATH (repeatable) to review others")
