@@ -115,16 +115,10 @@ def test_plan_panel_writes_narrative_and_table(shop):
 
 
 def test_cli_explain_json(shop, capsys):
-    from workbench.cli import explain as command
+    from workbench.cli import main
 
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    command.register(parser.add_subparsers())
-    args = parser.parse_args(["explain", "--format", "json", "--analyze", "--param", "pending",
-                              "SELECT id FROM shop.orders WHERE status = $1"])
-    args.dsn = shop.dsn
-    assert args.run(args) == 0
+    assert main(["explain", "--dsn", shop.dsn, "--format", "json", "--analyze", "--param", "pending",
+                 "SELECT id FROM shop.orders WHERE status = $1"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["analyzed"] and data["params"] == ["pending"]
     assert data["hot_spots"][0]["kind"] == "slowest"

@@ -3,7 +3,6 @@ TypeScript compiler when ``tsc`` is on PATH or in ``WORKBENCH_TSC``), the nurser
 renders, and the ``workbench types`` command writes and checks a file."""
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -13,7 +12,7 @@ import psycopg
 import pytest
 
 import workbench
-from workbench.cli import types
+from workbench.cli import main
 from workbench.testing import scratch_database
 from workbench.typegen import typescript
 
@@ -113,10 +112,7 @@ def test_nursery_demo_renders():
 
 def types_command(*argv: str) -> int:
     """Run ``workbench types`` with ``argv`` in this process."""
-    parser = argparse.ArgumentParser(prog="workbench")
-    types.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["types", *argv])
-    return args.run(args)
+    return main(["types", *argv])
 
 
 def test_cli_writes_and_checks_the_file(tmp_path, capsys):
