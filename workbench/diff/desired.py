@@ -53,3 +53,63 @@ def from_source(source: str, *, server: str | None = None, schemas=None) -> Sche
     if source.endswith(".sql") or Path(source).is_file():
         return from_file(source, server=server, schemas=schemas)
     return from_dsn(source, schemas=schemas)
+
+
+def from_head(migrations_dir=None, *, server: str | None = None, target: str = "head",
+              schemas=None) -> Schema:
+    """The schema the migration history builds: its revisions up to ``target`` applied to a
+    throwaway database on ``server`` (default: the embedded server), then inspected."""
+    from ..migrations import default_migrations_dir, upgrade
+    from .proof import admin_dsn
+
+    folder = Path(migrations_dir) if migrations_dir else default_migrations_dir()
+    if not folder.is_dir():
+        raise WorkbenchError(f"no migrations folder at {folder}",
+                             hint="pass the folder of the Alembic history (--dir)")
+    with fresh_database(admin_dsn(server)) as dsn:
+        upgrade(folder, dsn, target)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            return inspect(conn, schemas=schemas)
+
+
+def from_metadata(metadata, *, extra_sql: str = "", server: str | None = None, schemas=None) -> Schema:
+    """The schema SQLAlchemy models describe: ``metadata.create_all`` on a throwaway database,
+    then ``extra_sql`` for what models cannot say (RLS, policies, grants, functions)."""
+    import sqlalchemy
+
+    from .proof import admin_dsn
+
+    with fresh_database(admin_dsn(server)) as dsn:
+        engine = sqlalchemy.create_engine(sqlalchemy_url(dsn), poolclass=sqlalchemy.pool.NullPool)
+        try:
+            with engine.begin() as conn:
+                for name in sorted({t.schema for t in metadata.tables.values() if t.schema}):
+                    conn.execute(sqlalchemy.schema.CreateSchema(name, if_not_exists=True))
+                metadata.create_all(conn)
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            raise WorkbenchError(f"the models could not be created: {str(exc).splitlines()[0]}",
+                                 hint="fix the model; it ran on a throwaway database") from None
+        finally:
+            engine.dispose()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            if extra_sql.strip():
+                try:
+                    with conn.transaction():
+                        apply(conn, extra_sql, "the extra SQL")
+                except DryRunError as exc:
+                    raise WorkbenchError(exc.message, where=exc.where, hint="fix the extra SQL") from None
+            return inspect(conn, schemas=schemas)
+
+
+def sqlalchemy_url(dsn: str) -> str:
+    """A SQLAlchemy URL (psycopg 3 driver) for a libpq DSN."""
+    from psycopg.conninfo import conninfo_to_dict
+    from sqlalchemy.engine import URL
+
+    params = conninfo_to_dict(dsn)
+    query = {"host": params.pop("host")} if str(params.get("host", "")).startswith("/") else {}
+    return URL.create("postgresql+psycopg", username=params.pop("user", None),
+                      password=params.pop("password", None),
+                      host=params.pop("host", None) if not query else None,
+                      port=int(params.pop("port")) if params.get("port") else None,
+                      database=params.pop("dbname", None), query=query).render_as_string(hide_password=False)

@@ -8,12 +8,17 @@ ordered by phase (see :mod:`.phases`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..catalog import Schema
 from . import columns as _columns  # noqa: F401  (planned from tables)
 from . import comments, constraints, functions, grants, indexes, policies, schemas, tables, triggers, types, views
 from .model import DiffError, Migration
 from .planner import Planner
 from .renames import Renames, questions_between
+
+# Bookkeeping tables of migration tools: never part of a design.
+IGNORED_TABLES = ("alembic_version",)
 
 KINDS = (schemas, types, functions, tables, views, constraints, indexes, triggers, policies, grants,
          comments)
@@ -37,6 +42,7 @@ def diff_sql(before: Schema, after: Schema, *, renames: dict | None = None,
     "schema.table.old_column": "new_column"}``. Without ``allow_destructive=True`` a
     migration that may lose data raises :class:`DiffError` naming each such statement.
     """
+    before, after = without_bookkeeping(before), without_bookkeeping(after)
     chosen = Renames.of(renames, before, after)
     up = plan(before, after, chosen)
     down = plan(after, before, chosen.inverse())
@@ -50,3 +56,13 @@ def diff_sql(before: Schema, after: Schema, *, renames: dict | None = None,
                   + (", or say which are renames: " + " ".join(q.text for q in migration.questions)
                      if migration.questions else "")))
     return migration
+
+
+def without_bookkeeping(schema: Schema) -> Schema:
+    """``schema`` without the migration tools' own tables (``alembic_version``)."""
+    objects = schema.objects
+    if not any(t.name in IGNORED_TABLES for t in objects.tables):
+        return schema
+    tables = tuple(t for t in objects.tables if t.name not in IGNORED_TABLES)
+    grants = tuple(g for g in objects.grants if g.name not in IGNORED_TABLES)
+    return replace(schema, objects=replace(objects, tables=tables, grants=grants))
