@@ -1,21 +1,14 @@
-"""The ``workbench`` command: help, inspect output formats, clear errors (real server)."""
+"""The ``workbench`` command as a separate process, on both server tiers: inspect's output
+formats and a clear error. Every command in-process: test_cli_main.py."""
 import json
 import subprocess
 import sys
 
 import psycopg
 
-from workbench.cli import build_parser
-
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True)
-
-
-def test_help_lists_every_command():
-    text = build_parser().format_help()
-    for command in ("inspect", "demo", "migrations", "server", "lab"):
-        assert command in text
 
 
 def test_inspect_table_and_json(scratch_dsn):
