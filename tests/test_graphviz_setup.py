@@ -1,4 +1,5 @@
 import graphviz
+import psycopg
 import pytest
 import svg_layout
 
@@ -55,5 +56,25 @@ def test_widths_are_those_graphviz_measures_in_dejavu_sans(pure):
 def test_pure_renderer_keeps_names_types_and_legend_apart(pure, nursery, focus, depth):
     svg = erd(nursery, focus, depth=depth).svg()
     assert "graphviz-pure" in svg
+    assert svg_layout.collisions(svg) == []
+    assert svg_layout.clipped(svg) == []
+
+
+LONG_NAMES = """
+CREATE SCHEMA "warehouse and distribution";
+CREATE TABLE "warehouse and distribution".{long} (id integer PRIMARY KEY);
+CREATE TABLE "Order Lines ✓ für Größen" (
+    id integer PRIMARY KEY,
+    t integer REFERENCES "warehouse and distribution".{long}
+);
+"""
+
+
+def test_pure_renderer_keeps_long_and_foreign_names_inside_their_boxes(pure, scratch_dsn):
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute(LONG_NAMES.replace("{long}", "ttttt_title_" + "l" * 40))
+    with workbench.connect(scratch_dsn) as session:
+        schema = workbench.inspect(session)
+    svg = erd(schema).svg()
     assert svg_layout.collisions(svg) == []
     assert svg_layout.clipped(svg) == []

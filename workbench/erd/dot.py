@@ -13,7 +13,7 @@ from . import style
 from .columns import markers
 from .escape import html, node_id, port, quoted
 from .highlights import Marks
-from .html_label import table_label
+from .html_label import boxed, table_label
 from .legend import legend_label
 from .relations import Relationship
 from .select import Selection
@@ -69,7 +69,8 @@ def nodes(selection: Selection, marks: Marks) -> list[str]:
     groups = groupby(selection.tables, key=lambda t: t.schema)
     for number, (schema, tables) in enumerate(groups):
         lines.append(f"  subgraph cluster_{number} {{")
-        lines.append(f'    label=<<B>{html(schema)}</B>>; color="{style.CLUSTER}"; '
+        name = boxed(f"<B>{html(schema)}</B>", schema, style.FONT_SIZE, bold=True)
+        lines.append(f'    label=<{name}>; color="{style.CLUSTER}"; '
                      f"tooltip={quoted('schema ' + schema)};")
         lines += ["  " + node(selection, table, marks) for table in tables]
         lines.append("  }")

@@ -39,8 +39,8 @@ def table_label(table: Table, name: str, columns: tuple[Column, ...], markers: d
 
 def header(table: Table, name: str, focus: bool) -> str:
     fill = style.FOCUS_HEADER if focus else style.VIEW_HEADER if table.view else style.HEADER
-    return (f'<TR><TD COLSPAN="4" BGCOLOR="{fill}"{width(name, style.FONT_SIZE, bold=True)}>'
-            f'<B>{html(name)}</B></TD></TR>')
+    title = boxed(f"<B>{html(name)}</B>", name, style.FONT_SIZE, bold=True)
+    return f'<TR><TD COLSPAN="4" BGCOLOR="{fill}">{title}</TD></TR>'
 
 
 def badge_row(table: Table, sizes: bool) -> str:
@@ -114,6 +114,15 @@ def column_tooltip(marks: Marks, table: Table, column: Column) -> str:
 def width(text: str, size: float, *, bold: bool = False) -> str:
     """The WIDTH attribute of a cell holding ``text`` (not yet escaped), or nothing if empty."""
     return f' WIDTH="{cell_width(text, size, bold=bold)}"' if text else ""
+
+
+def boxed(content: str, text: str, size: float, *, bold: bool = False) -> str:
+    """``content`` (``text`` escaped and formatted) left-aligned in a box as wide as ``text``
+    in the widest font, for a cell or a cluster to place. A renderer that centres text by
+    Helvetica's widths would otherwise start a wider font's text too far right, past the edge."""
+    box_width = cell_width(text, size, bold=bold, padding=0)
+    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
+            f'<TD ALIGN="LEFT" WIDTH="{box_width}">{content}</TD></TR></TABLE>')
 
 
 def small(content: str) -> str:
