@@ -6,8 +6,8 @@ Keys (all optional):
 - ``disable``: checklist items to leave out;
 - ``types_file``: the application's generated types (relative to the project), checked
   against the head schema;
-- ``tenant_columns``: the columns that make a table a tenant table (default: the
-  advisors' ``[tool.workbench.lint] tenant_columns``);
+- ``tenant_columns``: the columns that make a table a tenant table, overriding the one
+  source, ``[tool.workbench.lint] tenant_columns`` (checked the same way);
 - ``plugins``: modules to import, which register their own checklist items.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkbenchError
+from ..lint.config import check_value
 
 SECTION = ("tool", "workbench", "report")
 LISTS = ("enable", "disable", "tenant_columns", "plugins")
@@ -55,6 +56,8 @@ class ReportConfig:
 
 def checked(key: str, value, source: str):
     """A setting's value as the config holds it; a clear error when its type is wrong."""
+    if key == "tenant_columns":
+        return check_value(key, value, f"{source} [tool.workbench.report]")
     if key in LISTS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise WorkbenchError(f"[tool.workbench.report] {key} must be a list of strings",

@@ -12,13 +12,12 @@ from ..drafts import Draft
 from ..drafts.diffparts import part_rows
 from ..dsn import mask_dsn
 from ..errors import WorkbenchError
+from ..lint.config import load_config
 from .checklist import CHECKLIST, Facts, run_checklist
 from .config import ReportConfig, load_report_config
 from .model import ChangeEntry, DraftEntry, ReviewData
 from .pieces import Pieces, collect_pieces
 from .simulate import Simulation, simulate
-
-DEFAULT_TENANT_COLUMNS = ("org_id", "user_id")
 
 
 def gather(session, drafts: Draft | Sequence[Draft], *, applied: bool | None = False, verify=None,
@@ -89,15 +88,12 @@ def make_facts(sim: Simulation, config: ReportConfig, pieces: Pieces, types_file
 
 
 def tenant_columns(config: ReportConfig) -> tuple[str, ...]:
-    """The report's tenant columns, else the advisors' (``[tool.workbench.lint]``)."""
-    if config.tenant_columns:
+    """The report's override (checked as the lint configuration checks it), else the
+    configured ``[tool.workbench.lint] tenant_columns``: an invalid lint configuration is the
+    same error here as in ``workbench lint``."""
+    if config.tenant_columns is not None:
         return config.tenant_columns
-    try:
-        from ..lint import load_config
-
-        return tuple(load_config().tenant_columns)
-    except Exception:  # the advisors or their config missing: the usual columns
-        return DEFAULT_TENANT_COLUMNS
+    return load_config().tenant_columns
 
 
 def load_plugins(modules: Sequence[str]) -> None:

@@ -25,7 +25,7 @@ class Facts:
     simulated: bool
     problem: str = ""
     restores: bool | None = None
-    tenant_columns: tuple[str, ...] = ("org_id", "user_id")
+    tenant_columns: tuple[str, ...] = ()
     verify: VerifyEntry | None = None
     verify_note: str = ""
     probe_ok: bool | None = None
