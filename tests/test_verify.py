@@ -180,3 +180,11 @@ def test_the_rls_probe_fails_on_a_leak_unless_the_project_accepts_it(pg18, histo
     assert accepted.items[0].endswith("(notes are public)")
     assert accepted.items[1] == ("accepted but no longer found: public.gone DELETE "
                                  "(remove it from accepted_leaks.toml)")
+
+
+def test_the_rls_probe_with_nobody_to_impersonate_is_skipped_not_passed(pg18, history):
+    export(Draft("Private things", "CREATE TABLE things (id int PRIMARY KEY); "
+                 "ALTER TABLE things ENABLE ROW LEVEL SECURITY;", "DROP TABLE things;").approve(), history)
+    probe = verify(pg18, history, data=False, advisors=False).check("rls probe")
+    assert probe.verdict == "skipped"
+    assert probe.detail.startswith("tenant isolation was not probed: no role authenticated"), probe.detail

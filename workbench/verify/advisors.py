@@ -1,11 +1,12 @@
 """The schema advisors as an optional verify step: the findings each revision introduces,
-and those at head. Skipped, saying so, where the advisors are not available."""
+and those at head. Advisors that fail make the step fail, showing the error."""
 from __future__ import annotations
 
 from collections import Counter
 
 from ..catalog import Schema
-from .report import FAILED, INFO, SKIPPED, Check
+from ..lint import lint
+from .report import FAILED, INFO, Check
 
 NAME = "advisors"
 LEVEL_ORDER = ("error", "warn", "info")
@@ -15,13 +16,11 @@ class Advisors:
     """Runs ``workbench.lint.lint`` over snapshots, remembering the last one's findings."""
 
     def __init__(self):
-        self.lint = load_lint()
         self._last: tuple[Schema, dict] | None = None
 
     def introduced(self, before: Schema, after: Schema) -> Check:
-        """The findings about ``after`` that ``before`` did not have (info, never a failure)."""
-        if self.lint is None:
-            return Check(NAME, SKIPPED, "not available")
+        """The findings about ``after`` that ``before`` did not have (info; failed when the
+        advisors fail)."""
         try:
             old, new = self.findings(before), self.findings(after)
         except Exception as exc:  # a broken rule or config is reported, not hidden
@@ -32,9 +31,7 @@ class Advisors:
         return Check(NAME, INFO, detail, lines(added))
 
     def at_head(self, schema: Schema) -> Check:
-        """Every finding about the head schema (info)."""
-        if self.lint is None:
-            return Check(NAME, SKIPPED, "not available")
+        """Every finding about the head schema (info; failed when the advisors fail)."""
         try:
             found = list(self.findings(schema).values())
         except Exception as exc:
@@ -45,18 +42,9 @@ class Advisors:
         """The findings about ``schema`` by their stable key."""
         if self._last and self._last[0] is schema:
             return self._last[1]
-        found = {f.key + ":" + f.message: f for f in self.lint(schema).findings}
+        found = {f.key + ":" + f.message: f for f in lint(schema).findings}
         self._last = (schema, found)
         return found
-
-
-def load_lint():
-    """``workbench.lint.lint``, or None where the advisors cannot be imported."""
-    try:
-        from ..lint import lint
-    except ImportError:
-        return None
-    return lint
 
 
 def counted(findings: list, what: str) -> str:

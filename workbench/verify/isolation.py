@@ -9,7 +9,8 @@ Any cross-tenant access fails the step, unless the project accepts it, with a re
     command = "UPDATE"
     reason = "known: fixed by the next release"
 
-Skipped, saying so, where the probe is not available or no table has RLS enabled.
+Skipped, saying so, where no table has RLS enabled or there is nobody to impersonate (no
+auth schema): a probe that probed nothing never passes.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ..errors import WorkbenchError
 from ..session import Session
 from .invariants import INVARIANTS_DIR
 from .report import FAILED, PASSED, SKIPPED, Check
+from .rls import probe
 
 NAME = "rls probe"
 ACCEPTED_FILE = "accepted_leaks.toml"
@@ -38,10 +40,6 @@ def rls_tables(schema: Schema) -> list[tuple[str, str]]:
 
 def isolation_check(session: Session, schema: Schema, migrations_dir: Path) -> Check:
     """Probe the RLS tables of ``schema`` (the session's database) for cross-tenant access."""
-    try:
-        from .rls import probe
-    except ImportError:
-        return Check(NAME, SKIPPED, "not available")
     tables = rls_tables(schema)
     if not tables:
         return Check(NAME, SKIPPED, "no table has Row Level Security enabled")
@@ -51,7 +49,10 @@ def isolation_check(session: Session, schema: Schema, migrations_dir: Path) -> C
     except WorkbenchError as exc:
         return Check(NAME, FAILED, scrub(exc.message.splitlines()[0], session.dsn))
     except Exception as exc:  # a probe that cannot run is a failed step, with the reason
-        return Check(NAME, FAILED, scrub(f"the probe failed: {exc}".splitlines()[0], session.dsn))
+        return Check(NAME, FAILED, scrub(f"the probe failed: {type(exc).__name__}: {exc}".splitlines()[0],
+                                         session.dsn))
+    if report.skipped:
+        return Check(NAME, SKIPPED, f"tenant isolation was not probed: {report.skipped}")
     return verdict(report, accepted)
 
 
