@@ -13,7 +13,7 @@ DEFAULT_DEMO = "nursery"
 
 __all__ = ["connect", "inspect", "Schema", "diff", "erd", "central_tables", "path", "implied_relationships",
            "Draft", "explain", "dry_run", "export_draft", "verify_history", "Session", "Settings",
-           "WorkbenchError", "mask_dsn"]
+           "WorkbenchError", "mask_dsn", "sandbox", "diff_sql", "desired_from_metadata"]
 
 
 def connect(dsn: str | None = None, *, database: str | None = None,
@@ -69,6 +69,29 @@ def __getattr__(name: str):
 
         return Draft
     raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+
+
+def sandbox(session, **options):
+    """A throwaway copy of ``session``'s database to design in (a context manager); its
+    ``draft("title")`` is the proven migration from the original to the copy."""
+    from .diff.sandbox import sandbox as _sandbox
+
+    return _sandbox(session, **options)
+
+
+def diff_sql(before, after, **options):
+    """The migration (up and down SQL) from snapshot ``before`` to snapshot ``after``."""
+    from .diff import diff_sql as _diff_sql
+
+    return _diff_sql(before, after, **options)
+
+
+def desired_from_metadata(metadata, **options):
+    """The schema SQLAlchemy ``metadata`` describes (``create_all`` on a throwaway database),
+    plus ``extra_sql`` for RLS, policies and grants the models cannot say."""
+    from .diff.desired import from_metadata
+
+    return from_metadata(metadata, **options)
 
 
 def explain(target, sql: str, **options):

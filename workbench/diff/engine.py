@@ -51,7 +51,7 @@ def diff_sql(before: Schema, after: Schema, *, renames: dict | None = None,
     if migration.destructive and not allow_destructive:
         raise DiffError(
             "the migration may lose data: " + "; ".join(s.destructive for s in migration.destructive),
-            where="; ".join(s.sql.splitlines()[0] for s in migration.destructive),
+            where=" | ".join(s.sql.splitlines()[0] for s in migration.destructive),
             hint=("pass allow_destructive=True (CLI: --allow-destructive) if that is intended"
                   + (", or say which are renames: " + " ".join(q.text for q in migration.questions)
                      if migration.questions else "")))

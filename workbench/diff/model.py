@@ -80,6 +80,11 @@ class Migration:
         """The down statements as one SQL text."""
         return script(self.down)
 
+    def psql_script(self, direction: str = "up") -> str:
+        """The statements of ``direction`` as a ``psql -f`` script: each transactional run in
+        ``BEGIN``/``COMMIT``, ``CONCURRENTLY`` statements between them."""
+        return script(self.up if direction == "up" else self.down, psql=True)
+
     def verify(self, target=None):
         """Prove the migration on a throwaway database: build *before*, apply up and compare
         with *after*, apply down and compare with *before* (see :func:`.proof.verify`)."""
@@ -124,8 +129,26 @@ class Migration:
         return "\n\n".join(parts)
 
 
-def script(statements) -> str:
-    """Statements joined as a script with the migration header, or ``""`` when there are none."""
-    if not statements:
-        return ""
-    return "\n".join([*HEADER, *(s.sql for s in statements)]) + "\n"
+def script(statements, *, psql: bool = False) -> str:
+    """Statements joined as a script, or ``""`` when there are none. Each run of statements
+    that can share a transaction starts with the header (``lock_timeout``…); with ``psql``
+    each such run is wrapped in ``BEGIN``/``COMMIT``, ready for ``psql -f``."""
+    lines: list[str] = []
+    for transactional, run in runs(statements):
+        if transactional:
+            lines += (["BEGIN;"] if psql else []) + list(HEADER) + [s.sql for s in run] + \
+                (["COMMIT;"] if psql else [])
+        else:
+            lines += [s.sql for s in run]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def runs(statements) -> list[tuple[bool, list]]:
+    """Consecutive statements grouped by whether they can run in a transaction."""
+    grouped: list[tuple[bool, list]] = []
+    for statement in statements:
+        if grouped and grouped[-1][0] == statement.transactional:
+            grouped[-1][1].append(statement)
+        else:
+            grouped.append((statement.transactional, [statement]))
+    return grouped

@@ -28,6 +28,8 @@ class Draft:
     notes: tuple[str, ...] = field(default=())
     irreversible: str = ""
     approved_by: str | None = field(default=None, compare=False)
+    migration: object = field(default=None, compare=False, repr=False)
+    proof: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.title.strip():
@@ -56,6 +58,16 @@ class Draft:
         return replace(reparse(self), approved_by=by.strip())
 
     @staticmethod
+    def from_diff(before, after, *, title: str, **options) -> Draft:
+        """The Draft from snapshot ``before`` to snapshot ``after``: up and down SQL derived by
+        :func:`workbench.diff.diff_sql` and proven both ways on a throwaway database
+        (``draft.proof``). Options: ``renames``, ``allow_destructive``, ``rationale``,
+        ``prove_on`` (a Session or admin DSN; default the embedded server), ``prove``."""
+        from .from_diff import draft_from_diff
+
+        return draft_from_diff(before, after, title=title, **options)
+
+    @staticmethod
     def from_revision(path) -> Draft:
         """The Draft an exported revision file carries (title, rationale, up and down SQL)."""
         from ..export import from_revision
@@ -81,6 +93,8 @@ class Draft:
         down = self.down.strip() or f"-- irreversible: {self.irreversible}"
         parts.append(f"down:\n```sql\n{down}\n```")
         parts.extend(f"- note: {note}" for note in self.notes)
+        if self.proof is not None:
+            parts.append(f"proof:\n```\n{self.proof.summary_text()}\n```")
         return "\n\n".join(parts)
 
 
