@@ -8,6 +8,8 @@ that measures Helvetica (graphviz-pure) leaves room enough for names and types t
 """
 from __future__ import annotations
 
+import math
+
 from ..catalog import Column, Table
 from ..catalog.sizes import human_size
 from . import style
@@ -15,6 +17,7 @@ from .escape import html, port
 from .highlights import Marks
 from .text_width import cell_width
 
+LINE_SPACING = 1.2  # graphviz's line height, in font sizes
 KIND_WORDS = {"view": "view", "matview": "materialized view", "partitioned": "partitioned table",
               "foreign": "foreign table"}
 
@@ -117,12 +120,13 @@ def width(text: str, size: float, *, bold: bool = False) -> str:
 
 
 def boxed(content: str, text: str, size: float, *, bold: bool = False) -> str:
-    """``content`` (``text`` escaped and formatted) left-aligned in a box as wide as ``text``
-    in the widest font, for a cell or a cluster to place. A renderer that centres text by
-    Helvetica's widths would otherwise start a wider font's text too far right, past the edge."""
-    box_width = cell_width(text, size, bold=bold, padding=0)
-    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
-            f'<TD ALIGN="LEFT" WIDTH="{box_width}">{content}</TD></TR></TABLE>')
+    """``content`` (``text`` escaped and formatted) left-aligned in a box of fixed size, as wide
+    as ``text`` in the widest font, for a cell or a cluster to place. A renderer that centres
+    text by Helvetica's widths would otherwise start a wider font's text too far right."""
+    box = (f'WIDTH="{cell_width(text, size, bold=bold, padding=0)}" '
+           f'HEIGHT="{math.ceil(size * LINE_SPACING)}"')
+    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" '
+            f'{box}><TR><TD ALIGN="LEFT">{content}</TD></TR></TABLE>')
 
 
 def small(content: str) -> str:
