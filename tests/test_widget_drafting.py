@@ -6,10 +6,10 @@ import ipywidgets as widgets
 import psycopg
 import pytest
 
-from workbench import connect, inspect
+from workbench import WorkbenchError, connect, inspect
 from workbench.samples import install_shim
 from workbench.testing import scratch_database
-from workbench.widgets.drafting import DraftingPanel, draft_sql_text, drafting_panel
+from workbench.widgets.drafting import DraftingPanel, draft_sql_text, drafting_panel, probe_matrix
 
 SETUP = """
 CREATE SCHEMA shop;
@@ -92,20 +92,17 @@ def test_switching_builder_rebuilds_the_form(session):
     panel = drafting_panel(session)
     panel.builder.value = "RLS policies"
     assert set(panel.values()) == {"schema", "table", "template", "using", "with_check"}
-    with pytest.raises(Exception, match="has no field"):
+    with pytest.raises(WorkbenchError, match="the 'RLS policies' form has no field 'column'"):
         panel.set_values(column="x")
 
 
-def test_rls_matrix_slot_is_optional(session):
+def test_the_rls_matrix_slot_takes_any_function_and_defaults_to_the_probe(session):
     calls = []
     panel = DraftingPanel(session, None, "free SQL", rls_matrix=lambda s, d: calls.append(d) or "matrix",
                           title="t", up="SELECT 1;", down="SELECT 1;")
     assert panel.on_rls_matrix() == "matrix" and calls == [panel.draft]
     assert "RLS matrix" in [b.description for b in panel.buttons]
-    plain = DraftingPanel(session, None, "free SQL", rls_matrix=None)
-    if plain.rls_matrix is None:
-        assert "RLS matrix" not in [b.description for b in plain.buttons]
-        assert plain.on_rls_matrix() is None
+    assert DraftingPanel(session, None, "free SQL").rls_matrix is probe_matrix
 
 
 def test_draft_sql_text():
@@ -125,10 +122,6 @@ def test_tables_touched():
 
 
 def test_the_rls_probe_fills_the_slot(session):
-    from workbench.widgets.drafting import find_rls_matrix, probe_matrix
-
-    pytest.importorskip("workbench.verify.rls")
-    assert find_rls_matrix() is probe_matrix
     panel = drafting_panel(session, inspect(session), "RLS policies", schema="shop",
                            table="orders", template="custom", using="org_id > 0")
     matrix = panel.on_rls_matrix()
@@ -145,6 +138,17 @@ def test_a_failing_dry_run_is_a_message_and_the_buttons_come_back(session):
     assert status.startswith("problem:") and "nope" in status and "Traceback" not in status
     assert not any(button.disabled for button in panel.buttons)
     assert "approved" not in status
+
+
+def test_a_probe_with_nobody_to_impersonate_is_a_message_not_an_empty_matrix(pg18):
+    with scratch_database(pg18) as dsn:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(SETUP)
+        with connect(dsn) as bare:
+            panel = drafting_panel(bare, inspect(bare), "RLS policies", schema="shop",
+                                   table="orders", template="custom", using="org_id > 0")
+            assert panel.on_rls_matrix() is None and not panel.rls_out.outputs
+    assert text(panel.status).startswith("problem: tenant isolation was not probed: no role authenticated")
 
 
 def test_an_unexpected_error_is_a_message_too(session):
@@ -169,7 +173,6 @@ def shown_tab(panel) -> str:
 
 
 def test_each_button_shows_the_tab_of_its_result(session):
-    pytest.importorskip("workbench.verify.rls")
     panel = drafting_panel(session, inspect(session), "RLS policies", schema="shop",
                            table="orders", template="custom", using="org_id > 0")
     assert shown_tab(panel) == "SQL"

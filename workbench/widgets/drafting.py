@@ -18,7 +18,9 @@ from ..drafts.builders.forms import FORMS, Field, build
 from ..drafts.reparse import approve
 from ..drafts.review import Review, review
 from ..drafts.safety import SafetyReport, check
+from ..drafts.touched import tables_touched
 from ..errors import WorkbenchError
+from ..verify.rls import probe
 from .look import FULL, Status, title
 
 
@@ -49,28 +51,20 @@ def draft_sql_text(draft: Draft) -> str:
 
 def probe_matrix(session, draft: Draft):
     """The RLS isolation matrix of the tables ``draft`` touches, with the Draft applied
-    (in a rolled-back transaction): the plain-function twin of the RLS matrix button."""
-    from ..drafts.touched import tables_touched
-    from ..verify.rls import probe
-
-    return probe(session, draft, tables=tables_touched(draft.up)).matrix
-
-
-def find_rls_matrix() -> Callable | None:
-    """:func:`probe_matrix` when the RLS isolation probe (``workbench.verify.rls``) is
-    installed, else None (the panel then has no RLS matrix button)."""
-    try:
-        from ..verify import rls  # noqa: F401
-    except ImportError:
-        return None
-    return probe_matrix
+    (in a rolled-back transaction): the plain-function twin of the RLS matrix button. A
+    WorkbenchError when nobody could be impersonated: an empty matrix proves nothing."""
+    report = probe(session, draft, tables=tables_touched(draft.up))
+    if report.skipped:
+        raise WorkbenchError(f"tenant isolation was not probed: {report.skipped}")
+    return report.matrix
 
 
 class DraftingPanel(widgets.VBox):
     """Builder, form, and the Preview / Dry run / Approve buttons with their outputs.
 
     ``draft`` is the last Draft built, ``safety`` its SafetyReport, ``review`` its Review,
-    ``approved`` the approved Draft. ``rls_matrix(session, draft)`` (optional) fills the RLS slot.
+    ``approved`` the approved Draft. ``rls_matrix(session, draft)`` fills the RLS slot
+    (default: :func:`probe_matrix`).
     """
 
     def __init__(self, session, snapshot=None, builder: str = "create table",
@@ -80,7 +74,7 @@ class DraftingPanel(widgets.VBox):
         self.safety: SafetyReport | None = None
         self.review: Review | None = None
         self.approved: Draft | None = None
-        self.rls_matrix = rls_matrix if rls_matrix is not None else find_rls_matrix()
+        self.rls_matrix = rls_matrix if rls_matrix is not None else probe_matrix
         self.builder = widgets.Dropdown(options=list(FORMS), value=builder, description="builder", style=LABEL)
         self.reviewer = widgets.Text(value=reviewer, description="reviewer")
         self.form, self.fields = widgets.VBox(), {}
@@ -97,13 +91,10 @@ class DraftingPanel(widgets.VBox):
         buttons = []
         for label, handler, style in (("Preview", self.on_preview, "info"),
                                       ("Dry run", self.on_dry_run, "warning"),
-                                      ("Approve", self.on_approve, "success")):
+                                      ("Approve", self.on_approve, "success"),
+                                      ("RLS matrix", self.on_rls_matrix, "")):
             button = widgets.Button(description=label, button_style=style)
             button.on_click(lambda _, h=handler: h())
-            buttons.append(button)
-        if self.rls_matrix is not None:
-            button = widgets.Button(description="RLS matrix")
-            button.on_click(lambda _: self.on_rls_matrix())
             buttons.append(button)
         self.buttons = buttons
         return widgets.HBox([*buttons, self.reviewer])
@@ -193,9 +184,9 @@ class DraftingPanel(widgets.VBox):
         return self.approved
 
     def on_rls_matrix(self):
-        """Fill the RLS slot with the probe's matrix for the Draft (when a probe is wired)."""
+        """Fill the RLS slot with the probe's matrix for the Draft."""
         self._clear(self.rls_out)
-        if self.rls_matrix is None or (self.draft is None and self.on_preview() is None):
+        if self.draft is None and self.on_preview() is None:
             return None
         with self.status.working("probing tenant isolation (rolled back)", *self.buttons) as job:
             result = self.rls_matrix(self.session, self.draft)
