@@ -4,10 +4,13 @@ No server needed: the fixtures are real plans captured from the nursery demo
 (tests/fixtures/plans/capture.py re-captures them).
 """
 import json
+import warnings
 from pathlib import Path
 
 import pytest
+import svg_layout
 
+from workbench import graphviz_setup
 from workbench.drafts import SqlSyntaxError
 from workbench.errors import WorkbenchError
 from workbench.plans import parse_statement, plan_from_json
@@ -130,6 +133,29 @@ def test_dot_escapes_hostile_names():
     document[0]["Plan"]["Relation Name"] = 'we<ird>"&name'
     dot = plan_dot(plan_from_json(document))
     assert "we&lt;ird&gt;&quot;&amp;name" in dot and 'we<ird>' not in dot
+
+
+def hostile_plan():
+    document = json.loads((FIXTURES / "nested_loop.json").read_text())
+    document[0]["Plan"]["Plans"][0]["Relation Name"] = "Order Lines ✓ für Größen"
+    return plan_from_json(document)
+
+
+@pytest.mark.parametrize("plan", [*(p.stem for p in sorted(FIXTURES.glob("*.json"))), "hostile"])
+def test_graph_shows_quietly_with_every_text_inside_its_box(plan, capfd):
+    plan = hostile_plan() if plan == "hostile" else plan_from_json(
+        (FIXTURES / f"{plan}.json").read_text(), generic=plan == "generic_plan")
+    try:
+        graphviz_setup.configure(prefer_system=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            svg = plan.graph()._repr_mimebundle_()["image/svg+xml"]
+    finally:
+        graphviz_setup.configure()
+    assert [str(w.message) for w in caught] == []
+    assert capfd.readouterr().err == ""
+    assert "graphviz-pure" in svg
+    assert svg_layout.collisions(svg) == [] and svg_layout.clipped(svg) == []
 
 
 def test_dict_and_html_displays():
