@@ -592,6 +592,20 @@ def test_diagram_shows_itself_as_svg_with_its_notes():
     assert "note: audit columns" in repr(diagram)
 
 
+def test_diagram_in_a_notebook_scales_down_to_the_notebook_width():
+    from IPython.core.formatters import DisplayFormatter
+
+    diagram = erd(shop(), "orders", hide_audit=True)
+    html = diagram._repr_html_()
+    shown = xml.dom.minidom.parseString(html.encode("utf-8")).documentElement
+    assert shown.tagName == "div" and "max-width:100%" in shown.getAttribute("style")
+    svg = shown.getElementsByTagName("svg")[0]
+    assert {"max-width:100%", "height:auto"} <= set(svg.getAttribute("style").split(";"))
+    assert svg.getAttribute("viewBox") and "audit columns hidden" in html
+    data, _ = DisplayFormatter().format(diagram)
+    assert data["text/html"] == html
+
+
 # --- the widget ----------------------------------------------------------------------------------
 
 def test_explorer_redraws_on_change_and_has_a_plain_twin():

@@ -78,6 +78,21 @@ class Diagram:
     def _repr_svg_(self) -> str:
         return self.svg()
 
+    def _repr_html_(self) -> str:
+        """The SVG inline, scaled down to the width of the notebook (zoom in for details)."""
+        return fitted_html(self.svg())
+
     def __repr__(self) -> str:
         lines = [f"<Diagram {self.title}>"] + [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+FIT = "max-width:100%;height:auto"
+
+
+def fitted_html(svg: str) -> str:
+    """``svg`` (without its XML prolog) in a block as wide as the page, never wider: graphviz
+    sizes a drawing in points, and a large one would otherwise run past the notebook's edge."""
+    start = svg.find("<svg")
+    svg = svg[start:start + 4] + f' style="{FIT}"' + svg[start + 4:]
+    return f'<div class="workbench-erd" style="max-width:100%;overflow-x:auto">{svg}</div>'
