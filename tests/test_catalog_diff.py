@@ -71,3 +71,18 @@ def test_diff_of_hand_made_snapshots_ignores_volatile_facts():
     assert str(change) == "changed table app.t (column order)"
     assert repr(diff(before, after)) == "<SchemaDiff 0 added, 0 removed, 1 changed>"
     assert diff(before, before).to_dict() == []
+
+
+def test_column_grants_and_default_privileges_are_named():
+    from workbench.catalog import DefaultPrivilege, Grant
+
+    before = Schema("db", "18.6", 180006)
+    after = Schema("db", "18.6", 180006, Objects(
+        grants=(Grant("column", "app", "people", "reader", "SELECT", False, "postgres", "name"),),
+        default_privileges=(DefaultPrivilege("owner", "app", "table", "reader", "SELECT"),
+                            DefaultPrivilege("owner", None, "function", "PUBLIC", "EXECUTE",
+                                             revoked=True))))
+    assert [str(c) for c in diff(before, after)] == [
+        "added grant SELECT ON column app.people.name TO reader",
+        "added default privilege for owner in app: GRANT SELECT ON tables TO reader",
+        "added default privilege for owner: REVOKE EXECUTE ON functions FROM PUBLIC"]

@@ -10,9 +10,9 @@ import pytest
 from pglast import ast
 
 from workbench import WorkbenchError
-from workbench.catalog import (Column, Constraint, EnumType, Extension, ForeignKey, Function,
-                               Grant, Index, Namespace, Objects, Policy, Schema, Sequence, Table,
-                               Trigger, View)
+from workbench.catalog import (Column, Constraint, DefaultPrivilege, EnumType, Extension,
+                               ForeignKey, Function, Grant, Index, Namespace, Objects, Policy,
+                               Schema, Sequence, Table, Trigger, View)
 from workbench.catalog.names import qualified, quote_ident
 from workbench.catalog.queries import KINDS, load
 from workbench.catalog.sizes import human_size
@@ -37,6 +37,7 @@ FILLS = {
     "functions": (Function, ()),
     "extensions": (Extension, ()),
     "grants": (Grant, ()),
+    "default_privileges": (DefaultPrivilege, ()),
 }
 
 
@@ -132,7 +133,7 @@ def test_display_without_a_server():
 
 
 FRAMES = ["schemas", "tables", "constraints", "foreign_keys", "indexes", "policies", "triggers",
-          "views", "functions", "grants", "enums", "sequences", "extensions"]
+          "views", "functions", "grants", "default_privileges", "enums", "sequences", "extensions"]
 
 
 def test_frames_of_an_empty_snapshot_keep_their_columns():

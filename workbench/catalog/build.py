@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .model import (Column, Constraint, EnumType, Extension, ForeignKey, Function, Grant, Index,
-                    Namespace, Policy, Sequence, Table, Trigger, View)
+from .model import (Column, Constraint, DefaultPrivilege, EnumType, Extension, ForeignKey, Function,
+                    Grant, Index, Namespace, Policy, Sequence, Table, Trigger, View)
 from .objects import Objects
 from .queries import Result
 from .rows import Key, Reader, grouped
@@ -28,6 +28,7 @@ def build_objects(results: dict[str, Result]) -> Objects:
         functions=instances(Function, results["functions"]),
         extensions=instances(Extension, results["extensions"]),
         grants=instances(Grant, results["grants"]),
+        default_privileges=instances(DefaultPrivilege, results["default_privileges"]),
     )
 
 

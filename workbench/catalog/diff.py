@@ -1,9 +1,9 @@
 """What changed between two snapshots: objects added, removed or changed, and which fields.
 
 ``diff(before, after)`` compares schemas, extensions, enums, sequences, tables (with their
-columns, constraints, indexes, policies, triggers and view definitions), functions and
-grants. Volatile facts (row estimates, sizes) never count as changes; a rename shows as
-one object removed and one added.
+columns, constraints, indexes, policies, triggers and view definitions), functions, grants
+and default privileges. Volatile facts (row estimates, sizes) never count as changes; a
+rename shows as one object removed and one added.
 """
 from __future__ import annotations
 
@@ -102,6 +102,8 @@ def diff(before, after) -> SchemaDiff:
         *table_changes(old.tables, new.tables),
         *compare("function", old.functions, new.functions, lambda f: f.signature),
         *compare("grant", old.grants, new.grants, grant_name),
+        *compare("default privilege", old.default_privileges, new.default_privileges,
+                 default_privilege_name),
     ]
     return SchemaDiff(tuple(changes))
 
@@ -159,4 +161,15 @@ def grant_name(grant) -> str:
     """A grant as words: ``SELECT ON table app.orders TO reader``."""
     grantable = " WITH GRANT OPTION" if grant.grantable else ""
     on = f"{grant.object_type} {grant.schema}.{grant.name}"
+    if grant.column is not None:
+        on += f".{grant.column}"
     return f"{grant.privilege} ON {on} TO {grant.grantee}{grantable}"
+
+
+def default_privilege_name(item) -> str:
+    """A default privilege as words: ``for app_owner in app: GRANT SELECT ON tables TO reader``."""
+    where = f" in {item.schema}" if item.schema else ""
+    grantable = " WITH GRANT OPTION" if item.grantable else ""
+    verb, to = ("REVOKE", "FROM") if item.revoked else ("GRANT", "TO")
+    return (f"for {item.role}{where}: {verb} {item.privilege} ON {item.object_type}s {to} "
+            f"{item.grantee}{grantable}")

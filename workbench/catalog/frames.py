@@ -30,7 +30,9 @@ VIEWS = ["schema", "name", "kind", "owner", "security_invoker", "security_barrie
          "check_option", "populated", "definition", "comment"]
 FUNCTIONS = ["schema", "name", "kind", "arguments", "returns", "language", "security_definer",
              "volatility", "strict", "search_path", "owner", "comment"]
-GRANTS = ["object_type", "schema", "name", "grantee", "privilege", "grantable", "grantor"]
+GRANTS = ["object_type", "schema", "name", "column", "grantee", "privilege", "grantable", "grantor"]
+DEFAULT_PRIVILEGES = ["role", "schema", "object_type", "grantee", "privilege", "grantable",
+                      "revoked"]
 ENUMS = ["schema", "name", "labels", "owner", "comment"]
 SEQUENCES = ["schema", "name", "type", "start", "increment", "min_value", "max_value", "cycle",
              "owned_by", "identity", "owner"]
@@ -162,8 +164,13 @@ def functions_frame(objects: Objects):
 
 
 def grants_frame(objects: Objects):
-    """One row per grantee and privilege."""
+    """One row per grantee and privilege (``column`` set for a column's privileges)."""
     return frame((vars(g) for g in objects.grants), GRANTS)
+
+
+def default_privileges_frame(objects: Objects):
+    """One row per default privilege (``ALTER DEFAULT PRIVILEGES``) granted or revoked."""
+    return frame((vars(d) for d in objects.default_privileges), DEFAULT_PRIVILEGES)
 
 
 def enums_frame(objects: Objects):

@@ -307,7 +307,9 @@ class Extension:
 
 @dataclass(frozen=True)
 class Grant:
-    """One privilege held by one grantee on a table, view, sequence, schema or function."""
+    """One privilege held by one grantee on a table, view, sequence, schema or function, or
+    on one column of a table or view (``object_type`` ``column``, ``name`` the table and
+    ``column`` the column)."""
 
     object_type: str
     schema: str
@@ -316,3 +318,20 @@ class Grant:
     privilege: str
     grantable: bool
     grantor: str
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class DefaultPrivilege:
+    """One default privilege (``ALTER DEFAULT PRIVILEGES``): what the objects of kind
+    ``object_type`` (``table``, ``sequence``, ``function``, ``type``, ``schema``) that
+    ``role`` creates later, in ``schema`` (None: anywhere), get beyond PostgreSQL's own
+    defaults; ``revoked`` when it takes away one of those defaults instead."""
+
+    role: str
+    schema: str | None
+    object_type: str
+    grantee: str
+    privilege: str
+    grantable: bool = False
+    revoked: bool = False

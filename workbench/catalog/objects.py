@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import (Constraint, EnumType, Extension, ForeignKey, Function, Grant, Index, Namespace,
-                    Policy, Sequence, Table, Trigger, View)
+from .model import (Constraint, DefaultPrivilege, EnumType, Extension, ForeignKey, Function,
+                    Grant, Index, Namespace, Policy, Sequence, Table, Trigger, View)
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Objects:
     functions: tuple[Function, ...] = ()
     extensions: tuple[Extension, ...] = ()
     grants: tuple[Grant, ...] = ()
+    default_privileges: tuple[DefaultPrivilege, ...] = ()
 
     @property
     def views(self) -> tuple[View, ...]:

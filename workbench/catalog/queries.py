@@ -12,7 +12,8 @@ from importlib.resources import files
 import psycopg
 
 KINDS = ("database", "schemas", "tables", "columns", "constraints", "indexes", "policies",
-         "triggers", "views", "sequences", "enums", "functions", "extensions", "grants")
+         "triggers", "views", "sequences", "enums", "functions", "extensions", "grants",
+         "default_privileges")
 
 
 @dataclass(frozen=True)

@@ -126,8 +126,13 @@ class Schema:
 
     @property
     def grants(self):
-        """DataFrame: every privilege granted, one row per grantee and privilege."""
+        """DataFrame: every privilege granted, one row per grantee and privilege (and column)."""
         return frames.grants_frame(self.objects)
+
+    @property
+    def default_privileges(self):
+        """DataFrame: every default privilege (``ALTER DEFAULT PRIVILEGES``), granted or revoked."""
+        return frames.default_privileges_frame(self.objects)
 
     @property
     def enums(self):
