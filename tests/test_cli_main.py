@@ -28,7 +28,7 @@ from workbench.migrations import ScriptHistory, default_migrations_dir
 from workbench.testing import free_port
 
 COMMAND_PATHS = [
-    "inspect", "erd", "lint", "explain", "advise", "rls probe", "types", "report", "demo",
+    "inspect", "erd", "lint", "explain", "advise", "diff", "rls probe", "types", "report", "demo",
     "migrations list", "migrations verify", "migrations status", "server", "lab",
 ]
 WORKLOAD = "-- pending orders\nSELECT * FROM nursery.orders WHERE status = 'pending';\n"
@@ -134,6 +134,19 @@ def test_advise_without_a_progress_bar_off_a_terminal(capsys, tmp_path):
     assert [q["label"] for q in advice["queries"]] == ["pending orders"]
     assert advice["recommended"][0]["table"] == "nursery.orders"
     assert result.err == ""  # stderr is captured, not a terminal: no bar
+
+
+def test_diff_proves_the_migration_between_two_sql_files(capsys, tmp_path):
+    (tmp_path / "before.sql").write_text("CREATE SCHEMA app; CREATE TABLE app.things (id bigint PRIMARY KEY);")
+    (tmp_path / "after.sql").write_text("CREATE SCHEMA app; "
+                                        "CREATE TABLE app.things (id bigint PRIMARY KEY, name text);")
+    result = workbench(capsys, "diff", "--from", str(tmp_path / "before.sql"),
+                       "--to", str(tmp_path / "after.sql"), "--format", "json")
+    assert result.code == 0
+    migration = json.loads(result.out)
+    assert migration["up"] == ["ALTER TABLE app.things ADD COLUMN name text;"]
+    assert migration["down"] == ["ALTER TABLE app.things DROP COLUMN name;"]
+    assert migration["proof"]["ok"]
 
 
 def test_rls_probe(capsys):
@@ -254,6 +267,7 @@ USER_ERRORS = {
     "lint": (["lint", "--config", MISSING], "no lint configuration file"),
     "explain": (["explain", "-f", f"{MISSING}.sql"], "cannot read"),
     "advise": (["advise", "--demo", "nope"], "unknown demo database 'nope'"),
+    "diff": (["diff", "--to", "after.sql", "--rename", "customers"], "cannot read --rename 'customers'"),
     "rls probe": (["rls", "probe", "--table", "nope"], "no table 'nope'"),
     "types": (["types", "--check"], "--check needs the file to compare"),
     "report": (["report", "--draft-file", f"{MISSING}.sql"], "cannot read the SQL file"),

@@ -37,8 +37,8 @@ examples:
 
 exit codes:
   0  success
-  1  the check failed: lint findings at --fail-on, an RLS leak, a failed verify, drift,
-     types --check differs, server status finds the server stopped
+  1  the check failed: lint findings at --fail-on, an RLS leak, a failed verify or diff
+     proof, drift, types --check differs, server status finds the server stopped
   2  usage or user error: a message says what is wrong and what to do
   3  crash (a bug): one line names it and the file holding the full traceback
 """
