@@ -35,7 +35,7 @@ def from_sql(sql: str, *, server: str | None = None, schemas=None, label: str = 
             with conn.transaction():
                 apply(conn, sql, label)
         except DryRunError as exc:
-            raise WorkbenchError(exc.message, where=exc.where,
+            raise WorkbenchError(exc.what, where=exc.where,
                                  hint="fix the SQL; it ran on a throwaway database") from None
         return inspect(conn, schemas=schemas)
 
@@ -97,7 +97,7 @@ def from_metadata(metadata, *, extra_sql: str = "", server: str | None = None, s
                     with conn.transaction():
                         apply(conn, extra_sql, "the extra SQL")
                 except DryRunError as exc:
-                    raise WorkbenchError(exc.message, where=exc.where, hint="fix the extra SQL") from None
+                    raise WorkbenchError(exc.what, where=exc.where, hint="fix the extra SQL") from None
             return inspect(conn, schemas=schemas)
 
 

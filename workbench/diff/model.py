@@ -85,12 +85,13 @@ class Migration:
         ``BEGIN``/``COMMIT``, ``CONCURRENTLY`` statements between them."""
         return script(self.up if direction == "up" else self.down, psql=True)
 
-    def verify(self, target=None):
-        """Prove the migration on a throwaway database: build *before*, apply up and compare
-        with *after*, apply down and compare with *before* (see :func:`.proof.verify`)."""
+    def verify(self, target=None, *, base=None):
+        """Prove the migration on a throwaway database: build *before* (or ``base``, the whole
+        database, when the snapshots cover only some schemas), apply up and compare with
+        *after*, apply down and compare with *before* (see :func:`.proof.verify`)."""
         from .proof import verify
 
-        return verify(self, target)
+        return verify(self, target, base=base)
 
     def draft(self, title: str, *, rationale: str = ""):
         """This migration as a :class:`~workbench.drafts.Draft` (unverified; see

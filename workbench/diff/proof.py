@@ -65,23 +65,27 @@ class Proof:
                 "down": self.down.to_dict() if self.down is not None else None}
 
 
-def verify(migration, target=None) -> Proof:
+def verify(migration, target=None, *, base: Schema | None = None) -> Proof:
     """Apply ``migration`` up and down on a throwaway database next to ``target`` (a Session,
-    a DSN, or None for the embedded server) and compare each result."""
+    a DSN, or None for the embedded server) and compare each result.
+
+    ``base`` is the whole database to build when the migration's snapshots cover only some
+    schemas (their schemas are then the ones compared)."""
     from .engine import diff_sql
 
     admin = admin_dsn(target)
     before, after = migration.before, migration.after
+    schemas = None if base is None else sorted({s.name for s in before.objects.schemas} |
+                                                {s.name for s in after.objects.schemas})
     with fresh_database(admin) as dsn, psycopg.connect(dsn, autocommit=True) as conn:
-        empty = inspect(conn)
-        build = diff_sql(empty, before, allow_destructive=True)
+        build = diff_sql(inspect(conn), base or before, allow_destructive=True)
         try:
             run(conn, build.up_sql, "building the current schema")
-            setup = compare(inspect(conn), before)
+            setup = compare(inspect(conn, schemas=schemas), before)
             run(conn, migration.up_sql, "up")
-            up = compare(inspect(conn), after)
+            up = compare(inspect(conn, schemas=schemas), after)
             run(conn, migration.down_sql, "down")
-            down = compare(inspect(conn), before)
+            down = compare(inspect(conn, schemas=schemas), before)
         except DryRunError as exc:
             return Proof(error=exc.message)
     return Proof(setup, up, down)
@@ -96,7 +100,7 @@ def run(conn, text: str, step: str) -> None:
         try:
             apply(conn, text, step)
         except DryRunError as exc:
-            raise DryRunError(f"{step}: {exc.message}", where=exc.where, hint=exc.hint) from None
+            raise DryRunError(exc.what, where=exc.where, hint=exc.hint) from None
 
 
 def compare(found: Schema, wanted: Schema) -> SchemaDiff:

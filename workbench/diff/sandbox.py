@@ -26,12 +26,15 @@ from .proof import admin_dsn
 
 
 class Sandbox:
-    """A copy of a database: ``execute`` SQL in it, ``diff`` or ``draft`` what changed."""
+    """A copy of a database: ``execute`` SQL in it, ``diff`` or ``draft`` what changed
+    (in ``schemas`` only, when given)."""
 
-    def __init__(self, original: Schema, dsn: str, server: str):
+    def __init__(self, original: Schema, dsn: str, server: str, schemas=None, whole: Schema | None = None):
         self.original = original
+        self.whole = whole
         self.dsn = dsn
         self.server = server
+        self.schemas = schemas
         self.session = Session(dsn)
 
     def __repr__(self) -> str:
@@ -44,14 +47,14 @@ class Sandbox:
             with self.session.conn.transaction():
                 apply(self.session.conn, text, "the SQL")
         except DryRunError as exc:
-            raise WorkbenchError(exc.message, where=exc.where,
+            raise WorkbenchError(exc.what, where=exc.where,
                                  hint="fix the statement; the sandbox is unchanged") from None
         return self
 
     @property
     def schema(self) -> Schema:
         """A snapshot of the sandbox now."""
-        return inspect(self.session)
+        return inspect(self.session, schemas=self.schemas)
 
     def diff(self, *, renames: dict | None = None, allow_destructive: bool = False) -> Migration:
         """The migration from the original to the sandbox as it is now."""
@@ -64,7 +67,7 @@ class Sandbox:
 
         return Draft.from_diff(self.original, self.schema, title=title, renames=renames,
                                allow_destructive=allow_destructive, rationale=rationale,
-                               prove_on=self.server)
+                               prove_on=self.server, base=self.whole if self.schemas else None)
 
     def close(self) -> None:
         self.session.close()
@@ -72,14 +75,15 @@ class Sandbox:
 
 @contextmanager
 def sandbox(session, *, data: bool = False, schemas=None) -> Iterator[Sandbox]:
-    """A throwaway copy of ``session``'s database, dropped when the block ends."""
-    original = inspect(session, schemas=schemas)
+    """A throwaway copy of ``session``'s database, dropped when the block ends. The whole
+    database is copied; ``schemas`` limits what ``diff`` and ``draft`` compare."""
     server = admin_dsn(session)
     name = f"wb_sandbox_{uuid.uuid4().hex[:10]}"
-    create(server, name, original, session.database if data else None)
+    whole = inspect(session)
+    create(server, name, whole, session.database if data else None)
     box = None
     try:
-        box = Sandbox(original, with_database(server, name), server)
+        box = Sandbox(inspect(session, schemas=schemas), with_database(server, name), server, schemas, whole)
         yield box
     finally:
         if box is not None:
@@ -110,6 +114,6 @@ def create(server: str, name: str, original: Schema, template: str | None) -> No
     except (DryRunError, psycopg.Error) as exc:
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        message = exc.message if isinstance(exc, DryRunError) else str(exc).strip().splitlines()[0]
+        message = exc.what if isinstance(exc, DryRunError) else str(exc).strip().splitlines()[0]
         raise WorkbenchError(f"the sandbox could not be built: {message}",
                              hint="report this schema: the diff could not rebuild it") from None

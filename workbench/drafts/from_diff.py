@@ -5,10 +5,11 @@ from dataclasses import replace
 
 
 def draft_from_diff(before, after, *, title: str, renames=None, allow_destructive: bool = False,
-                    rationale: str = "", prove_on=None, prove: bool = True):
+                    rationale: str = "", prove_on=None, prove: bool = True, base=None):
     """The Draft from ``before`` to ``after`` (two snapshots). Unless ``prove=False`` it carries
     the proof (``draft.proof``): applied up and down on a throwaway database on ``prove_on``
-    (a Session, an admin DSN, or None for the embedded server) and compared."""
+    (a Session, an admin DSN, or None for the embedded server) and compared; ``base`` is the
+    whole database when the snapshots cover only some of its schemas."""
     from ..diff import DiffError, diff_sql
     from .draft import Draft
 
@@ -20,5 +21,5 @@ def draft_from_diff(before, after, *, title: str, renames=None, allow_destructiv
              *(f"destructive: {s.destructive}" for s in migration.destructive)]
     draft = Draft(title=title, up=migration.up_sql, down=migration.down_sql, rationale=rationale,
                   notes=tuple(notes))
-    proof = migration.verify(prove_on) if prove else None
+    proof = migration.verify(prove_on, base=base) if prove else None
     return replace(draft, migration=migration, proof=proof)
