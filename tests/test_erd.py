@@ -253,8 +253,12 @@ def test_depth_two_and_zero():
         "shop.order_items", "shop.orders", "shop.products", "shop.customers", "auth.users"}
     assert erd(shop(), "orders", depth=0).tables == ("shop.orders",)
     both = erd(shop(), "products", depth=2, direction="both").tables
-    anywhere = erd(shop(), "products", depth=2, direction="any").tables
-    assert "shop.orders" not in both and "shop.orders" in anywhere
+    assert "shop.orders" in both  # products ← order_items → orders: what its referrers reference
+    family = snapshot(table("s", "parent", ["id bigint"]),
+                      *(table("s", name, ["id bigint", "parent_id bigint"],
+                              fks=[(("parent_id",), ("s", "parent"))]) for name in ("a", "b")))
+    assert erd(family, "a", depth=2, direction="both").tables == ("s.a", "s.parent")
+    assert erd(family, "a", depth=2, direction="any").tables == ("s.a", "s.b", "s.parent")
 
 
 def test_focus_names_bare_qualified_or_several():

@@ -130,9 +130,18 @@ def test_nursery_orders_neighbourhood(nursery):
     diagram = erd(nursery, "orders", depth=2, hide_audit=True)
     assert set(diagram.tables) == {f"nursery.{name}" for name in (
         "orders", "customers", "organizations", "order_items", "deliveries", "invoices",
-        "allocations", "delivery_items", "invoice_items")}
+        "allocations", "delivery_items", "invoice_items", "batches", "plant_varieties")}
     assert "auth.users" not in diagram.tables
     assert diagram.dot == erd(nursery, "nursery.orders", depth=2, hide_audit=True).dot
+
+
+def test_nursery_depth_two_reaches_what_the_order_lines_reference(nursery):
+    diagram = erd(nursery, "orders", depth=2)
+    assert {"nursery.order_items", "nursery.batches", "nursery.plant_varieties"} <= set(
+        diagram.tables)
+    siblings = {"nursery.customer_contacts", "nursery.price_lists"}  # up, then down again
+    assert not siblings & set(diagram.tables)
+    assert siblings <= set(erd(nursery, "orders", depth=2, direction="any").tables)
 
 
 def test_nursery_planted_problems_are_highlighted(nursery):
@@ -142,7 +151,7 @@ def test_nursery_planted_problems_are_highlighted(nursery):
     assert ("order_items", "batch_id", "unindexed_foreign_key") in columns
     assert ("price_lists", "rls_disabled") in tables
     assert not any(table == "users" for table, _ in tables)
-    assert "RLS forced" in diagram.dot or "RLS on, 4 policies" in diagram.dot
+    assert "RLS on, 4 policies" in diagram.dot and "RLS forced" not in diagram.dot
 
 
 def test_nursery_central_tables_and_join_path(nursery):
@@ -188,6 +197,15 @@ def test_cli_writes_the_format_of_the_extension(erd_cli, tmp_path, capsys):
     assert f"wrote {tmp_path / 'orders.svg'}: nursery.orders: what references it, 2 steps" in out
     assert "note: audit columns hidden" in out
     assert "invoice_items" in (tmp_path / "orders.mmd").read_text()
+
+
+def test_cli_depth_counts_steps_both_ways(erd_cli, tmp_path):
+    dsn = workbench.demo_dsn("nursery", progress=False)
+    target = tmp_path / "orders.mmd"
+    assert erd_cli(["erd", "--dsn", dsn, "--focus", "orders", "--depth", "2",
+                    "-o", str(target)]) == 0
+    drawn = target.read_text()
+    assert 'batches" {' in drawn and 'plant_varieties" {' in drawn
 
 
 def test_cli_reports_mistakes_without_a_traceback(erd_cli, tmp_path, capsys):

@@ -21,7 +21,8 @@ def erd(schema, focus=None, *, depth: int = 1, direction: str = "both", schemas=
 
     - ``focus``: a table name (``"orders"`` or ``"shop.orders"``) or several; with ``depth``
       steps of foreign keys in ``direction``: ``"parents"`` (what it references),
-      ``"children"`` (what references it), ``"both"`` (parents and children, not siblings)
+      ``"children"`` (what references it), ``"both"`` (what references it, then what those
+      reference: orders → order_items → batches at depth 2; not siblings through a parent)
       or ``"any"`` (every table within ``depth`` links). Without focus: the whole selection.
     - ``schemas``, ``include``, ``exclude``: which tables; patterns are fnmatch globs on
       ``name`` or ``schema.name`` (``"audit_*"``, ``"auth.*"``).

@@ -10,7 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cached_property
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from ..catalog import Column, Table
 from ..errors import WorkbenchError
@@ -175,16 +175,28 @@ def neighbourhood(focus: tuple[Key, ...], rels: list[Relationship], options: Opt
     direction, depth = options.direction, options.depth
     if direction == "any":
         return walk(focus, linked, depth)
-    found = set(focus)
-    if direction in ("both", "parents"):
-        found |= walk(focus, parents, depth)
-    if direction in ("both", "children"):
-        found |= walk(focus, children, depth)
-    return found
+    if direction == "parents":
+        return walk(focus, parents, depth)
+    if direction == "children":
+        return walk(focus, children, depth)
+    return down_then_up(focus, parents, children, depth)
 
 
-def walk(start: Iterable[Key], step: Callable[[Key], Iterable[Key]], depth: int) -> set[Key]:
-    """Breadth-first: every table within ``depth`` steps of ``start``."""
+def down_then_up(focus: tuple[Key, ...], parents: Callable, children: Callable,
+                 depth: int) -> set[Key]:
+    """Tables within ``depth`` steps of ``focus`` along foreign keys read either way: to what
+    references a table and to what it references (orders → order_items → batches), but never
+    from a parent back down to its other children (orders → customers → invoices: siblings)."""
+    def step(state: tuple[Key, bool]) -> Iterable[tuple[Key, bool]]:
+        key, climbing = state
+        ups = [(parent, True) for parent in parents(key)]
+        return ups if climbing else [*((child, False) for child in children(key)), *ups]
+
+    return {key for key, _ in walk([(key, False) for key in focus], step, depth)}
+
+
+def walk(start: Iterable, step: Callable[[Any], Iterable], depth: int) -> set:
+    """Breadth-first: every table (or state) within ``depth`` steps of ``start``."""
     seen = set(start)
     queue = deque((key, 0) for key in seen)
     while queue:
