@@ -161,3 +161,54 @@ def test_an_unreadable_rename_is_a_usage_error(sql_files, capsys):
 def test_a_missing_source_file_is_a_clear_error(tmp_path, capsys):
     assert main(["diff", "--from", str(tmp_path / "nope.sql"), "--to", str(tmp_path / "x.sql")]) == 2
     assert "no such SQL file" in capsys.readouterr().err
+
+
+# --- migrations generate -----------------------------------------------------------------------
+
+@pytest.fixture
+def history_copy(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "migrations", tmp_path / "migrations",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "alembic.ini", tmp_path / "alembic.ini")
+    return tmp_path / "migrations"
+
+
+def test_generate_writes_a_proven_revision_of_what_changed(history_copy, capsys):
+    from workbench import embedded
+    from workbench.migrations import ScriptHistory
+    from workbench.testing import migrated_database
+
+    before = len(ScriptHistory(history_copy).revisions())
+    with migrated_database(embedded.server_dsn("postgres"), history_copy) as dsn:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("ALTER TABLE nursery.customers ADD COLUMN nickname text")
+            conn.execute("CREATE INDEX customers_nickname ON nursery.customers (nickname)")
+        args = ["migrations", "generate", "-m", "Customers get a nickname", "--to", dsn,
+                "--dir", str(history_copy), "--by", "reviewer"]
+        assert main(args) == 0
+        written = capsys.readouterr().out
+        assert "wrote " in written and "proof: up reaches the desired schema" in written
+        assert main(args) == 0, "generating again finds nothing to do"
+        assert "nothing to generate" in capsys.readouterr().out
+    revisions = ScriptHistory(history_copy).revisions()
+    assert len(revisions) == before + 1
+    text = revisions[-1].path.read_text()
+    assert "ADD COLUMN nickname text" in text and "CREATE INDEX CONCURRENTLY customers_nickname" in text
+    assert main(["migrations", "verify", "--dir", str(history_copy), "--quiet",
+                 "--skip", "data", "--skip", "rls", "--skip", "advisors"]) == 0
+
+
+def test_generate_refuses_data_loss_without_permission(history_copy, capsys):
+    from workbench import embedded
+    from workbench.testing import migrated_database
+
+    with migrated_database(embedded.server_dsn("postgres"), history_copy) as dsn:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("ALTER TABLE nursery.customers DROP COLUMN phone")
+        assert main(["migrations", "generate", "-m", "Drop notes", "--to", dsn,
+                     "--dir", str(history_copy)]) == 2
+    assert "drops column nursery.customers.phone and its data" in capsys.readouterr().err

@@ -28,11 +28,19 @@ def register(subparsers) -> None:
         description="Show the history's head, the revision the database records in "
         "alembic_version, and the revisions still to apply. With --drift, also build the history "
         "up to that revision on a scratch database and list what differs (exit code 1 on drift).")
-    for sub in (listing, verify, status):
+    generate = actions.add_parser(
+        "generate", help="write a revision of what changed between the head and a desired schema",
+        description="Build the history's head on a throwaway database, diff it with --to (a DSN "
+        "or a .sql file), prove the derived up and down SQL both ways, and write them as a new "
+        "revision through the export (one head, idempotent). Nothing is written when the proof "
+        "fails or nothing differs.")
+    for sub in (listing, verify, status, generate):
         sub.add_argument("--dir", help="the migrations folder (default: migrations/ of the project)")
         add_format_option(sub, ("text", "json"))
     add_verify_options(verify)
     add_status_options(status)
+    add_generate_options(generate)
+    generate.set_defaults(run=run_generate)
     listing.set_defaults(run=run_list)
     verify.set_defaults(run=run_verify)
     status.set_defaults(run=run_status)
@@ -55,6 +63,40 @@ def add_status_options(status) -> None:
                         help="compare the database with the schema the history builds")
     status.add_argument("--scratch-dsn", help="admin DSN of the server for the scratch database "
                         "of --drift (default: the server of --dsn)")
+
+
+def add_generate_options(generate) -> None:
+    generate.add_argument("-m", "--message", required=True, help="the revision's title")
+    generate.add_argument("--to", required=True, metavar="DSN|FILE.sql", help="the desired schema")
+    generate.add_argument("--schema", action="append", metavar="S",
+                          help="only this schema (repeat for several)")
+    generate.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                          help="a rename (schema.old=schema.new, schema.t.old_col=new_col)")
+    generate.add_argument("--allow-destructive", action="store_true",
+                          help="allow statements that may lose data")
+    generate.add_argument("--by", help="who approves the revision (default: the system user)")
+
+
+def run_generate(args) -> int:
+    """Write the revision, or say that nothing differs."""
+    import getpass
+
+    from ..diff.generate import generate_revision
+    from .diff import parse_renames
+
+    done = generate_revision(args.message, args.to, migrations_dir=args.dir,
+                             approved_by=args.by or getpass.getuser(),
+                             renames=parse_renames(args.rename),
+                             allow_destructive=args.allow_destructive, schemas=args.schema)
+    if args.format == "json":
+        print_json({"written": str(done.path) if done.path else None,
+                    "up": done.draft.up if done.draft else "", "down": done.draft.down if done.draft else "",
+                    "proof": done.draft.proof.to_dict() if done.draft else None})
+    elif done.path is None:
+        print("nothing to generate: the head already has the desired schema")
+    else:
+        print(f"wrote {done.path}\n{done.draft.proof.summary_text()}")
+    return 0
 
 
 def run_list(args) -> int:
