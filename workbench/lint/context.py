@@ -29,8 +29,14 @@ class RuleContext:
 
     @property
     def tables(self) -> tuple[Table, ...]:
-        """The base tables in scope."""
+        """The base tables in scope (partitioned parents and inheritance children included,
+        partitions not)."""
         return self.scope.tables
+
+    @property
+    def all_tables(self) -> tuple[Table, ...]:
+        """The base tables in scope and their partitions."""
+        return self.scope.all_tables
 
     def finding(self, message: str, *, table: Table | None = None, schema: str | None = None,
                 column: str | None = None, name: str | None = None, kind: str | None = None,

@@ -1,14 +1,15 @@
 """Facts several rules share, worked out once per lint run: which tables are in scope,
-which schemas the API exposes, who may read a table, and each schema's tenant column.
+how partitions and inheritance children relate to their parents, which schemas the API
+exposes, who may read a table, and each schema's tenant column.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from fnmatch import fnmatchcase
 from functools import cached_property
-from typing import Iterable
+from typing import Callable, Iterable
 
-from ..catalog import Schema, Table
+from ..catalog import Index, Schema, Table
 from ..errors import WorkbenchError
 from .config import LintConfig
 
@@ -35,6 +36,13 @@ class Scope:
         """Base tables (plain and partitioned, not partitions) of the schemas in scope."""
         return tuple(t for t in self.schema.objects.tables
                      if t.kind in BASE_KINDS and t.partition_of is None and self.in_scope(t.schema))
+
+    @cached_property
+    def all_tables(self) -> tuple[Table, ...]:
+        """:attr:`tables` and the partitions: every table of the schemas in scope, each
+        with its own Row Level Security, policies, privileges and (partitions) indexes."""
+        return tuple(t for t in self.schema.objects.tables
+                     if t.kind in BASE_KINDS and self.in_scope(t.schema))
 
     @cached_property
     def views(self) -> tuple[Table, ...]:
@@ -72,6 +80,51 @@ class Scope:
     def is_exposed(self, table: Table) -> bool:
         """In an exposed schema, and reachable by an API role."""
         return table.schema in self.exposed_schemas and bool(self.api_grantees(table))
+
+    # --- partitions and inheritance --------------------------------------------------------
+
+    @cached_property
+    def _partitions(self) -> dict[tuple[str, str], tuple[Table, ...]]:
+        found: dict[tuple[str, str], list[Table]] = defaultdict(list)
+        for table in self.schema.objects.tables:
+            if table.partition_of is not None:
+                found[table.partition_of].append(table)
+        return {key: tuple(value) for key, value in found.items()}
+
+    def partitions_of(self, table: Table) -> tuple[Table, ...]:
+        """The partitions of ``table`` (none unless it is partitioned)."""
+        return self._partitions.get(table.key, ())
+
+    def parents_of(self, table: Table) -> tuple[Table, ...]:
+        """The partitioned table ``table`` is a partition of, or the tables it inherits from."""
+        keys = (table.partition_of,) if table.partition_of else table.inherits
+        return tuple(filter(None, map(self.table, keys)))
+
+    def inherited_columns(self, table: Table) -> frozenset[str]:
+        """The names of ``table``'s columns that come from a parent (all of a partition's)."""
+        return frozenset(c.name for parent in self.parents_of(table) for c in parent.columns)
+
+    def throughout(self, table: Table, test: Callable[[Table], bool]) -> bool:
+        """Whether ``test`` holds for ``table`` or, for a partitioned table, for every one of
+        its partitions (recursively): what queries on the parent actually meet."""
+        if test(table):
+            return True
+        partitions = self.partitions_of(table)
+        return bool(partitions) and all(self.throughout(p, test) for p in partitions)
+
+    @cached_property
+    def _attached(self) -> dict[tuple[str, str], tuple[tuple[Table, Index], ...]]:
+        found: dict[tuple[str, str], list[tuple[Table, Index]]] = defaultdict(list)
+        for table in self.schema.objects.tables:
+            for index in table.indexes:
+                if index.partition_of is not None:
+                    found[index.partition_of].append((table, index))
+        return {key: tuple(value) for key, value in found.items()}
+
+    def attached_to(self, index: Index) -> tuple[tuple[Table, Index], ...]:
+        """The indexes of partitions attached to the partitioned index ``index``, with their
+        tables."""
+        return self._attached.get(index.key, ())
 
     # --- tenancy ----------------------------------------------------------------------------
 
