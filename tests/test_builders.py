@@ -7,6 +7,7 @@ from workbench.drafts import DraftError
 from workbench.drafts import builders as b
 from workbench.drafts.builders import ops
 from workbench.drafts.reparse import reparse, roundtrip_problems
+from workbench.errors import WorkbenchError
 from workbench.lint.config import LintConfig
 
 CONFIG = LintConfig(tenant_columns=("org_id", "user_id"))
@@ -266,7 +267,7 @@ def test_forms_build_drafts():
     assert "UPDATE s.t SET c = 0 WHERE c IS NULL;" in draft.up
     assert column_line('"a ""b" numeric(10, 2) not null') == b.column('a "b', "numeric(10, 2)",
                                                                       not_null=True)
-    with pytest.raises(Exception, match="needs a value for table"):
+    with pytest.raises(WorkbenchError, match="the form needs a value for table"):
         build("add index", {"schema": "s", "columns": "a"})
 
 

@@ -96,8 +96,7 @@ def test_advice_finds_partial_expression_and_soft_delete_indexes(advice):
     made = {r.candidate.body() for r in result.recommended}
     assert "shop.orders (created_at) WHERE status = 'pending'" in made
     assert "shop.customers (lower(email))" in made
-    assert any(body.startswith("shop.orders (customer_id") and "deleted_at IS NULL" in body
-               or body.startswith("shop.orders (customer_id)") for body in made)
+    assert "shop.orders (customer_id) WHERE deleted_at IS NULL" in made
     assert result.queries[3].indexes == []
 
 
@@ -116,8 +115,7 @@ def test_skewed_tenants_are_checked(shop):
     labels = [c.sample.label for q in result.queries for c in q.comparisons]
     assert any(label.startswith("smallest tenant org_id=") for label in labels)
     assert any(label.startswith("largest tenant org_id=1 ") for label in labels)
-    if result.recommended:
-        assert "largest tenant org_id=1" in result.recommended[0].draft.rationale
+    assert "largest tenant org_id=1" in result.recommended[0].draft.rationale
 
 
 def test_no_duplicate_or_prefix_of_an_existing_index(advice, shop):
@@ -133,7 +131,7 @@ def test_drafts_reparse_and_dry_run(advice, shop):
     result, _ = advice
     for recommendation in result.recommended:
         draft = recommendation.draft
-        assert draft.up.startswith("CREATE INDEX CONCURRENTLY") or "pg_trgm" in draft.up
+        assert draft.up.startswith("CREATE INDEX CONCURRENTLY")
         assert draft.down.startswith("DROP INDEX CONCURRENTLY")
         assert "estimated cost" in draft.rationale and "Size:" in draft.rationale
         report = dry_run(shop, draft)

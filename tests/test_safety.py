@@ -2,6 +2,7 @@
 workbench's own RLS and tenancy checks positive and negative, and the safer Drafts offered."""
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -147,5 +148,4 @@ def test_report_shapes():
 
 
 def test_squawk_is_next_to_python():
-    path = squawk_path()
-    assert path is None or Path(path).name == "squawk"
+    assert squawk_path() == Path(sys.executable).parent / "squawk"  # the squawk-cli wheel

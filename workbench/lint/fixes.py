@@ -133,10 +133,13 @@ def companion_column(table: Table, column: str, why: str) -> Draft:
 def fk_with_on_delete(table: Table, fk: Constraint, action: str, why: str) -> Draft:
     """Re-create a foreign key with an explicit ``ON DELETE`` action (validated separately)."""
     drop = f"ALTER TABLE {table.qualname} DROP CONSTRAINT {quote_ident(fk.name)};"
+    note = ("NOT VALID then VALIDATE keeps the lock short while existing rows are checked"
+            if table.kind != "partitioned" else
+            "re-creates the key on every partition; PostgreSQL before 18 refuses NOT VALID "
+            "keys on partitioned tables, so existing rows are checked under the lock")
     return Draft(f"Make ON DELETE {action} explicit on {fk.name}",
                  f"{drop}\n{_add_fk(table, fk, action)}", f"{drop}\n{_add_fk(table, fk)}",
-                 rationale=why,
-                 notes=("NOT VALID then VALIDATE keeps the lock short while existing rows are checked",))
+                 rationale=why, notes=(note,))
 
 
 ON_DELETE_CODES = {"RESTRICT": "r", "CASCADE": "c", "SET NULL": "n", "SET DEFAULT": "d", "NO ACTION": "a"}
@@ -144,15 +147,17 @@ ON_DELETE_CODES = {"RESTRICT": "r", "CASCADE": "c", "SET NULL": "n", "SET DEFAUL
 
 def _add_fk(table: Table, fk: Constraint, action: str | None = None) -> str:
     """``ADD CONSTRAINT`` for ``fk`` (its definition read with the parser), ``NOT VALID``
-    then ``VALIDATE`` when it was validated; ``action`` replaces its ON DELETE action."""
+    then ``VALIDATE`` when it was validated (except on a partitioned table, where
+    PostgreSQL before 18 refuses NOT VALID keys); ``action`` replaces its ON DELETE action."""
     (raw,) = check_sql(f"ALTER TABLE t ADD CONSTRAINT c {fk.definition}")
     constraint = raw.stmt.cmds[0].def_
     constraint.conname = fk.name
-    constraint.skip_validation, constraint.initially_valid = True, False
+    later = table.kind != "partitioned"
+    constraint.skip_validation, constraint.initially_valid = later, not later
     if action is not None:
         constraint.fk_del_action = ON_DELETE_CODES[action]
     sql = f"ALTER TABLE {table.qualname} ADD {render(constraint)};"
-    if fk.validated:
+    if fk.validated and later:
         sql += f"\nALTER TABLE {table.qualname} VALIDATE CONSTRAINT {quote_ident(fk.name)};"
     return sql
 
