@@ -21,6 +21,16 @@ schema snapshot. Each finding names its rule, level and object, and carries a dr
 `updated_at_function`, `sensitive_patterns`, `sensitive_exempt`, `exposed_schemas`,
 `api_roles`, `skip_schemas`, `per_row_functions`, `index_name_pattern` and `plugins`
 (modules with a team's own rules, registered with `@workbench.lint.rule`).
+
+Each rule also says what it does with **partitioned tables** (the parent, which holds no
+rows), their **partitions** and the **children of classic inheritance** (`INHERITS`). In
+short: a partition takes its parent's columns, keys, indexes (attached to the parent's) and
+row triggers; a child takes its parent's columns (with NOT NULL and CHECK) and nothing else.
+Row Level Security, policies and privileges are never inherited: the parent's apply to
+queries through the parent, and a partition or child queried directly needs its own. A
+finding is made where its fix belongs: on the parent for what the parent declares (an index,
+key or column created on the parent reaches every partition), on the partition or child for
+what it declares itself.
 """
 
 
@@ -31,8 +41,11 @@ def rule_section(rule: Rule) -> str:
         flags.append("off by default (`enable` it)")
     if rule.needs_connection:
         flags.append("needs a live connection (statistics)")
-    return (f"### `{rule.id}`\n\n{rule.summary}.\n\n{'; '.join(flags)}.\n\n"
+    text = (f"### `{rule.id}`\n\n{rule.summary}.\n\n{'; '.join(flags)}.\n\n"
             f"**Why:** {rule.why}\n\n**Fix:** {rule.fix}\n")
+    if rule.partitions:
+        text += f"\n**Partitions and inheritance:** {rule.partitions}\n"
+    return text
 
 
 def _index(rules: list[Rule]) -> str:

@@ -112,9 +112,28 @@ def sibling_policies(scope: Scope, table: Table) -> list[PolicySpec]:
     return specs
 
 
+def parent_policies(scope: Scope, table: Table) -> list[PolicySpec]:
+    """The policies of the parent of a partition or inheritance child, renamed for it: the
+    rules its rows follow when read through the parent (empty without a parent's policies)."""
+    taken = {p.name for p in table.policies}
+    specs = []
+    for parent in scope.parents_of(table):
+        for policy in parent.policies:
+            name = _free(fit(f"{table.name}_{_suffix(policy)}"), taken)
+            taken.add(name)
+            specs.append(replace(PolicySpec.of(policy), name=name))
+    return specs
+
+
+def model_policies(scope: Scope, table: Table) -> list[PolicySpec]:
+    """The policies ``table`` should have: its parent's (a partition or inheritance child),
+    else the schema's convention."""
+    return parent_policies(scope, table) or sibling_policies(scope, table)
+
+
 def sibling_policy(scope: Scope, table: Table, command: str) -> PolicySpec | None:
-    """The convention's policy for one command (its ``ALL`` policy if that is how it works)."""
-    specs = sibling_policies(scope, table)
+    """The model's policy for one command (its ``ALL`` policy if that is how it works)."""
+    specs = model_policies(scope, table)
     return (next((s for s in specs if s.command == command), None)
             or next((s for s in specs if s.command == "ALL"), None))
 

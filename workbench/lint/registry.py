@@ -1,8 +1,9 @@
 """The rule registry: every rule, built-in or a team's own, is registered through ``@rule``.
 
 A rule is an id, a level, its categories, a one-line summary, why it matters, how to fix it,
-and a check: a function from a :class:`~workbench.lint.context.RuleContext` (the schema, the
-configuration and, for statistics-based rules, the live connection) to findings.
+what it does with partitioned tables, partitions and inheritance children, and a check: a
+function from a :class:`~workbench.lint.context.RuleContext` (the schema, the configuration
+and, for statistics-based rules, the live connection) to findings.
 """
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ Check = Callable[["RuleContext"], Iterable[Finding]]
 @dataclass(frozen=True)
 class Rule:
     """One advisor rule. ``enabled`` says whether it runs without configuration;
-    ``needs_connection`` marks rules that read live statistics (skipped without one)."""
+    ``needs_connection`` marks rules that read live statistics (skipped without one);
+    ``partitions`` says what it does with partitioned parents, partitions and inheritance
+    children."""
 
     id: str
     level: str
@@ -35,6 +38,7 @@ class Rule:
     check: Check
     needs_connection: bool = False
     enabled: bool = True
+    partitions: str = ""
 
     def __post_init__(self) -> None:
         check_rule_id(self.id)
@@ -69,11 +73,12 @@ class Registry:
         return rule
 
     def rule(self, id: str, *, level: str, categories: Iterable[str], summary: str, why: str,
-             fix: str, needs_connection: bool = False, enabled: bool = True):
+             fix: str, needs_connection: bool = False, enabled: bool = True,
+             partitions: str = ""):
         """Decorator: register the decorated check function as rule ``id``."""
         def decorate(check: Check) -> Check:
             self.register(Rule(id, level, tuple(categories), summary, why, fix, check,
-                               needs_connection, enabled))
+                               needs_connection, enabled, partitions))
             return check
         return decorate
 

@@ -9,6 +9,8 @@ from ..registry import rule
 WRITES_ROWS = ("INSERT", "UPDATE", "ALL")
 TOUCHES_ROWS = ("UPDATE", "DELETE", "ALL")
 METADATA_SWAP = {"user_metadata": "app_metadata", "raw_user_meta_data": "raw_app_meta_data"}
+OWN_POLICIES = ("Policies are never inherited: each is checked on the table it is defined on, "
+                "a partitioned or inheritance parent, a partition or a child alike.")
 
 
 def _for_api(ctx, policy: Policy) -> bool:
@@ -16,7 +18,7 @@ def _for_api(ctx, policy: Policy) -> bool:
 
 
 def _policies(ctx):
-    for table in ctx.tables:
+    for table in ctx.all_tables:
         for policy in table.policies:
             yield table, policy
 
@@ -29,7 +31,9 @@ def _policies(ctx):
           "everything (`SELECT … USING (true)`) can be intended and is not reported.",
       fix="Scope the policy to the user's rows (`user_id = (SELECT auth.uid())`, "
           "`org_id IN (SELECT …)`); the draft uses the expression the schema's other tables "
-          "use for that command when there is one.")
+          "use for that command when there is one.",
+      partitions=OWN_POLICIES + " The draft for a partition or child takes its parent's "
+                 "policy for the command when the parent has one.")
 def rls_policy_always_true(ctx):
     for table, policy in _policies(ctx):
         if not policy.permissive or not _for_api(ctx, policy):
@@ -70,7 +74,8 @@ def _scoped_draft(ctx, table: Table, policy: Policy):
           "but easy to break when USING is later widened; saying it explicitly keeps the "
           "intent reviewable.",
       fix="Add `WITH CHECK (…)`: for UPDATE the same expression as USING, for INSERT the "
-          "expression of the table's SELECT policy for the same roles.")
+          "expression of the table's SELECT policy for the same roles.",
+      partitions=OWN_POLICIES)
 def rls_policy_missing_with_check(ctx):
     for table, policy in _policies(ctx):
         if policy.command not in ("INSERT", "UPDATE") or policy.with_check:
@@ -95,7 +100,8 @@ def _select_expression(table: Table, policy: Policy) -> str | None:
           "user through the auth API: a policy that trusts it (a role, an organization id) "
           "lets any user grant themselves access by editing their own profile.",
       fix="Decide access on data only the server writes: `app_metadata` / "
-          "`raw_app_meta_data`, or a membership table; the draft swaps the metadata key.")
+          "`raw_app_meta_data`, or a membership table; the draft swaps the metadata key.",
+      partitions=OWN_POLICIES)
 def rls_references_user_metadata(ctx):
     for table, policy in _policies(ctx):
         if reads_user_metadata(policy.using) or reads_user_metadata(policy.with_check):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ...catalog import Policy, Table
-from ..fixes import create_index
 from ..index_shape import leads_with
+from ..partition_fixes import index_on
 from ..policy_fixes import recreate_policy, with_expressions
 from ..policy_sql import filtered_columns, per_row_calls, wrap_per_row_calls
 from ..registry import rule
+
+from .policies import OWN_POLICIES
 
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
@@ -20,10 +22,11 @@ COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
           "touches. Wrapped in a scalar sub-select, `(SELECT auth.uid())`, PostgreSQL runs it "
           "once per statement (an InitPlan) and compares a constant: on large tables that is "
           "many times faster. The functions are listed in `per_row_functions`.",
-      fix="Re-create the policy with each call wrapped: `(SELECT auth.uid())`.")
+      fix="Re-create the policy with each call wrapped: `(SELECT auth.uid())`.",
+      partitions=OWN_POLICIES)
 def auth_rls_initplan(ctx):
     functions = ctx.config.per_row_functions
-    for table in ctx.tables:
+    for table in ctx.all_tables:
         for policy in table.policies:
             calls = per_row_calls(policy.using, functions) + per_row_calls(policy.with_check, functions)
             if calls:
@@ -46,9 +49,11 @@ def _wrapped(table: Table, policy: Policy, functions):
           "two policies for the same role and command cost twice, and the combined rule is "
           "harder to review than one policy that says it all.",
       fix="Merge them into one policy whose expression ORs the conditions (or make the "
-          "extra ones RESTRICTIVE if they are meant to narrow access).")
+          "extra ones RESTRICTIVE if they are meant to narrow access).",
+      partitions=OWN_POLICIES + " Queries through a parent meet the parent's policies only, "
+                 "so a parent's and a partition's policies never add up.")
 def multiple_permissive_policies(ctx):
-    for table in ctx.tables:
+    for table in ctx.all_tables:
         for role, overlaps in sorted(_overlaps(table).items()):
             text = "; ".join(f"{cmd}: {', '.join(names)}" for cmd, names in overlaps)
             yield ctx.finding(f"role {role} has several permissive policies per command ({text})",
@@ -74,16 +79,27 @@ def _overlaps(table: Table) -> dict[str, list[tuple[str, list[str]]]]:
           "a column (`user_id = (SELECT auth.uid())`, `org_id IN (…)`) that no index starts "
           "with, each query by an API user scans the whole table before the policy filters it.",
       fix="`CREATE INDEX CONCURRENTLY … (column)` (or put the column first in an existing "
-          "composite index).")
+          "composite index); on a partitioned table, `CREATE INDEX … ON ONLY` it, then "
+          "`CONCURRENTLY` on each partition, attached.",
+      partitions=OWN_POLICIES + " A partitioned parent's policies are served by an index "
+                 "on the parent or, failing that, on every partition (what a query through the "
+                 "parent scans); the draft indexes the parent, building and attaching an index "
+                 "on each partition. A partition's own policies are served by its own or "
+                 "attached indexes; an inheritance child's by its own (indexes are not "
+                 "inherited).")
 def rls_policy_column_unindexed(ctx):
-    for table in ctx.tables:
+    for table in ctx.all_tables:
         names = {c.name for c in table.columns}
         for column in sorted(_policy_columns(table) & names):
-            if not any(leads_with(i, column) for i in table.indexes):
+            if not ctx.scope.throughout(table, lambda t: _leads(t, column)):
                 yield ctx.finding(f"policies filter on {column}, which no index leads with",
                                   table=table, column=column, kind="column",
-                                  remediation=create_index(ctx.schema, table, [column],
-                                                           "Let the policy filter use an index."))
+                                  remediation=index_on(ctx.scope, table, [column],
+                                                       "Let the policy filter use an index."))
+
+
+def _leads(table: Table, column: str) -> bool:
+    return any(leads_with(i, column) for i in table.indexes)
 
 
 def _policy_columns(table: Table) -> set[str]:

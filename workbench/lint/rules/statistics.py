@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...catalog import Index, Table
 from ...session import read_only
-from ..fixes import drop_index
+from ..partition_fixes import drop_index_of
 from ..registry import rule
 
 UNUSED_INDEXES = """
@@ -32,15 +32,31 @@ def _supports_key(table: Table, index: Index) -> bool:
           "be needed. Statistics are per server and since the last reset: check replicas and "
           "a full business cycle before dropping. Indexes that enforce a constraint or "
           "support a foreign key are never reported.",
-      fix="`DROP INDEX CONCURRENTLY …` once you are sure; the down migration re-creates it.")
+      fix="`DROP INDEX CONCURRENTLY …` once you are sure; the down migration re-creates it.",
+      partitions="Statistics count scans of partitions' indexes only. An index of a "
+                 "partitioned table is reported on the parent when the indexes attached to it "
+                 "on every partition are unscanned (the draft drops it, and with it their "
+                 "copies); an attached index is never reported on its own partition, a "
+                 "partition's own index is. Inheritance children have their own indexes and "
+                 "statistics.")
 def unused_index(ctx):
     unused = unused_index_keys(ctx.conn)
-    for table in ctx.tables:
+    for table in ctx.all_tables:
         for index in table.indexes:
-            if (index.schema, index.table, index.name) not in unused:
+            if index.partition_of is not None or not _unscanned(ctx, table, index, unused):
                 continue
             if index.unique or index.primary or index.constraint or _supports_key(table, index):
                 continue
             yield ctx.finding(f"index {index.name} has not been scanned since statistics were "
                               "reset", table=table, name=index.name, kind="index",
-                              remediation=drop_index(index, "An unused index only costs writes."))
+                              remediation=drop_index_of(table, index, "An unused index only "
+                                                        "costs writes."))
+
+
+def _unscanned(ctx, table: Table, index: Index, unused: set) -> bool:
+    """Never scanned: the index itself or, on a partitioned table, every index attached to
+    it on its partitions (a partitioned table without partitions is left out)."""
+    if table.kind != "partitioned":
+        return (index.schema, index.table, index.name) in unused
+    attached = ctx.scope.attached_to(index)
+    return bool(attached) and all(_unscanned(ctx, t, i, unused) for t, i in attached)
