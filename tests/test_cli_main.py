@@ -29,7 +29,8 @@ from workbench.testing import free_port
 
 COMMAND_PATHS = [
     "inspect", "erd", "lint", "explain", "advise", "diff", "rls probe", "types", "report", "demo",
-    "migrations list", "migrations verify", "migrations status", "server", "lab",
+    "migrations list", "migrations verify", "migrations status", "migrations generate", "server",
+    "lab",
 ]
 WORKLOAD = "-- pending orders\nSELECT * FROM nursery.orders WHERE status = 'pending';\n"
 
@@ -275,6 +276,8 @@ USER_ERRORS = {
     "migrations list": (["migrations", "list", "--dir", MISSING], "not an Alembic migrations folder"),
     "migrations verify": (["migrations", "verify", "--dir", MISSING], "not an Alembic migrations folder"),
     "migrations status": (["migrations", "status", "--dir", MISSING], "not an Alembic migrations folder"),
+    "migrations generate": (["migrations", "generate", "-m", "x", "--to", "x.sql", "--dir", MISSING],
+                            "no migrations folder at /nonexistent/workbench"),
 }
 
 
