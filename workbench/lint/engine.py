@@ -72,4 +72,5 @@ def load_plugins(config: LintConfig) -> None:
             importlib.import_module(name)
         except ImportError as exc:
             raise WorkbenchError(f"lint config plugins: cannot import {name!r}: {exc}",
-                                 where=config.source) from None
+                                 where=config.source,
+                                 hint="name an importable module (on sys.path), or remove it") from None

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ElementTree
 from typing import Iterable
 
 from ..catalog import Schema
+from ..erd import erd
 from .model import DiagramEntry
 
 Key = tuple[str, str]
@@ -24,8 +25,6 @@ def diagram_entry(after: Schema, touched: Iterable[Key], findings=()) -> tuple[D
     if not touched:
         return None, "no table of the head schema is touched"
     try:
-        from ..erd import erd
-
         diagram = erd(after, focus=touched, depth=1, direction="parents", hide_audit=True,
                       findings=findings)
     except Exception as exc:  # graphviz missing or a drawing problem: say so, render the rest
