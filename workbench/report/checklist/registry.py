@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ...errors import WorkbenchError
+from ..failure import failure_text
 from ..model import FAILED, CheckResult
 
 
@@ -71,6 +72,6 @@ def run_checklist(facts, items: list[ChecklistItem]) -> tuple[CheckResult, ...]:
         try:
             status, detail, *rest = item.decide(facts)
         except Exception as exc:  # a broken item must not hide the rest of the report
-            status, detail, rest = FAILED, f"the check could not run: {exc}", []
+            status, detail, rest = FAILED, f"the check could not run: {failure_text(exc)}", []
         results.append(CheckResult(item.id, item.title, status, detail, tuple(rest[0]) if rest else ()))
     return tuple(results)
