@@ -140,7 +140,7 @@ def test_add_index_concurrently():
     draft = b.add_index("shop", "orders", ["status", "id"], where="status <> 'done'")
     assert sql(draft) == (
         "CREATE INDEX CONCURRENTLY orders_status_id_idx ON shop.orders (status, id) "
-        "WHERE status <> 'done';", "DROP INDEX CONCURRENTLY shop.orders_status_id_idx;")
+        "WHERE status <> 'done';", "DROP INDEX CONCURRENTLY IF EXISTS shop.orders_status_id_idx;")
     assert b.add_index("shop", "t", "x", unique=True, method="gin", include=["y"]).up == \
         "CREATE UNIQUE INDEX CONCURRENTLY t_x_key ON shop.t USING gin (x) INCLUDE (y);"
 
@@ -154,7 +154,7 @@ def test_add_foreign_key_not_valid_then_validate():
         "ALTER TABLE shop.orders VALIDATE CONSTRAINT orders_customer_id_fkey;"]
     assert draft.down.splitlines() == [
         "ALTER TABLE shop.orders DROP CONSTRAINT orders_customer_id_fkey;",
-        "DROP INDEX CONCURRENTLY shop.orders_customer_id_idx;"]
+        "DROP INDEX CONCURRENTLY IF EXISTS shop.orders_customer_id_idx;"]
 
 
 def test_add_check_and_unique():
@@ -241,7 +241,7 @@ def test_unknown_words_are_refused():
 def test_ops_know_their_reverse():
     index = ops.CreateIndex("s", "t", "i", ("c",))
     assert index.reverse().reverse() == index
-    assert index.down_sql() == "DROP INDEX CONCURRENTLY s.i;"
+    assert index.down_sql() == "DROP INDEX CONCURRENTLY IF EXISTS s.i;"
     change = ops.AlterColumnType("s", "t", "c", "bigint", "integer")
     assert change.down_sql() == "ALTER TABLE s.t ALTER COLUMN c TYPE integer USING c::integer;"
     assert ops.ValidateConstraint("s", "t", "k").down_sql() == ""

@@ -182,11 +182,11 @@ def test_hostile_identifiers_are_quoted_and_reparse():
     candidate = found.candidates[0]
     name = unique_name(candidate, set())
     draft = index_draft(candidate, name, "because")
-    assert draft.up == ('CREATE INDEX CONCURRENTLY order_items_we_ird_idx ON "Sales Data"."Order Items" '
+    assert draft.up == ('CREATE INDEX CONCURRENTLY "Order Items_we""ird_idx" ON "Sales Data"."Order Items" '
                         '("we""ird");')
     covering = found.candidates[1].create_sql()
     assert covering.endswith('("we""ird") INCLUDE ("Mixed Case")')
-    assert draft.down == 'DROP INDEX CONCURRENTLY IF EXISTS "Sales Data".order_items_we_ird_idx;'
+    assert draft.down == 'DROP INDEX CONCURRENTLY IF EXISTS "Sales Data"."Order Items_we""ird_idx";'
 
 
 def test_names_fit_63_bytes_and_are_unique():
@@ -194,7 +194,7 @@ def test_names_fit_63_bytes_and_are_unique():
     candidate = Candidate("app", "a_table_with_a_long_name", keys)
     first, second = unique_name(candidate, taken := set()), unique_name(candidate, taken)
     assert len(first.encode()) <= 63 and len(second.encode()) <= 63
-    assert first != second and second.endswith("_2_idx")
+    assert first != second and second.endswith("_idx1")
 
 
 def test_trigram_draft_creates_the_extension_when_missing():

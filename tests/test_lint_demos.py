@@ -70,7 +70,7 @@ def test_planted_fixes_are_the_documented_ones(demos):
     fixes = {f.rule: f.remediation.up for f in nursery if f.remediation}
     assert fixes["unindexed_foreign_key"] == (
         "CREATE INDEX CONCURRENTLY order_items_batch_id_idx ON nursery.order_items (batch_id);")
-    assert fixes["duplicate_index"] == "DROP INDEX CONCURRENTLY nursery.orders_customer_idx;"
+    assert fixes["duplicate_index"] == "DROP INDEX CONCURRENTLY IF EXISTS nursery.orders_customer_idx;"
     assert "USING (assigned_to = (SELECT auth.uid()))" in fixes["auth_rls_initplan"]
     assert fixes["missing_updated_at_trigger"] == (
         "CREATE TRIGGER invoices_set_updated_at BEFORE UPDATE ON nursery.invoices "

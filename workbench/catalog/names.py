@@ -63,6 +63,13 @@ def derived_name(parts: Iterable[str], suffix: str, taken: Iterable[str] = ()) -
     raise ValueError(f"no free name for {base}_{suffix}")
 
 
+def index_name(table: str, keys: Iterable[str], taken: Iterable[str] = (), *,
+               unique: bool = False) -> str:
+    """A new index's name as PostgreSQL picks one: ``<table>_<keys>_idx`` (``_key`` when
+    ``unique``), within 63 bytes, numbered (``…_idx1``) when ``taken`` has it."""
+    return derived_name([table, *keys], "key" if unique else "idx", taken)
+
+
 def relation_names(snapshot, namespace: str) -> set[str]:
     """Names taken in ``namespace``'s relation space (tables, views, indexes, sequences);
     empty without a snapshot."""

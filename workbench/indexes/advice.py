@@ -11,7 +11,7 @@ from ..errors import WorkbenchError
 from ..plans import Plan
 from ..plans.words import ms, ratio, size
 from .advisor import Run
-from .drafts import index_draft, taken_names, unique_name
+from .drafts import create_index, index_draft, taken_names, unique_name
 from .existing import superseded
 from .hints import rewrite_hints
 from .measure import Comparison
@@ -33,7 +33,8 @@ class Recommendation:
 
     @property
     def create_sql(self) -> str:
-        return self.candidate.create_sql(self.name, concurrently=True)
+        """The Draft's ``CREATE INDEX CONCURRENTLY`` statement, without its semicolon."""
+        return create_index(self.candidate, self.name).up_sql().removesuffix(";")
 
 
 @dataclass

@@ -1,55 +1,45 @@
-"""Recommendations become Drafts: ``CREATE INDEX CONCURRENTLY`` up, ``DROP INDEX CONCURRENTLY`` down.
-
-Names are ``<table>_<keys>_idx`` (PostgreSQL's 63-byte limit kept), made unique among the
-relations of the schema; every identifier is quoted where needed, and the Draft re-parses
-its SQL with pglast before it exists.
+"""Recommendations become Drafts, through the one index Draft of the builders
+(:func:`workbench.drafts.builders.indexes.index_draft`): ``CREATE INDEX CONCURRENTLY`` up,
+``DROP INDEX CONCURRENTLY IF EXISTS`` down, named as PostgreSQL names indexes
+(``<table>_<keys>_idx``, within 63 bytes) and made unique among the relations of the schema.
 """
 from __future__ import annotations
 
-from ..catalog.names import qualified, quote_ident
+from ..catalog.names import index_name, relation_names
 from ..drafts import Draft
-from .model import Candidate, fit_name
+from ..drafts.builders.indexes import index_draft as make_index_draft
+from ..drafts.builders.ops import CreateIndex, IndexKey
+from .model import Candidate, KeyPart
 
 
 def taken_names(schema, schema_name: str) -> set[str]:
     """Relation names already used in ``schema_name`` (tables, views, indexes, sequences)."""
-    objects = schema.objects
-    names = {t.name for t in objects.tables if t.schema == schema_name}
-    names |= {i.name for i in objects.indexes if i.schema == schema_name}
-    names |= {s.name for s in objects.sequences if s.schema == schema_name}
-    return names
+    return relation_names(schema, schema_name)
 
 
 def unique_name(candidate: Candidate, taken: set[str]) -> str:
-    """The candidate's default name, numbered when it is taken; added to ``taken``."""
-    name = candidate.default_name()
-    number = 1
-    while name in taken:
-        number += 1
-        name = fit_name(candidate.default_name()[:-len("_idx")], f"_{number}_idx")
+    """The candidate's name, numbered when ``taken`` has it; added to ``taken``."""
+    name = index_name(candidate.table, [key.label for key in candidate.keys], taken)
     taken.add(name)
     return name
 
 
-def up_sql(candidate: Candidate, name: str, extension_installed: bool = True) -> str:
-    """The statements that create the index (and the extension it needs, if missing)."""
-    lines = []
-    if candidate.extension and not extension_installed:
-        lines.append(f"CREATE EXTENSION IF NOT EXISTS {quote_ident(candidate.extension)};")
-    lines.append(candidate.create_sql(name, concurrently=True) + ";")
-    return "\n".join(lines)
+def index_key(key: KeyPart) -> str | IndexKey:
+    """A candidate's key as the builders take it: a column name, or its SQL and label."""
+    return key.plain_column or IndexKey(key.render(), key.label)
 
 
-def down_sql(candidate: Candidate, name: str) -> str:
-    return f"DROP INDEX CONCURRENTLY IF EXISTS {qualified(candidate.schema, name)};"
+def create_index(candidate: Candidate, name: str) -> CreateIndex:
+    """``candidate`` as the index ``name``, built ``CONCURRENTLY``."""
+    method = None if candidate.method == "btree" else candidate.method
+    return CreateIndex(candidate.schema, candidate.table, name,
+                       tuple(index_key(k) for k in candidate.keys), method=method,
+                       where=candidate.predicate, include=candidate.include)
 
 
 def index_draft(candidate: Candidate, name: str, rationale: str, notes=(),
                 extension_installed: bool = True) -> Draft:
-    """The Draft that adds ``candidate`` as index ``name``."""
-    title = f"Add index {name} on {candidate.schema}.{candidate.table}"
-    extra = ()
-    if candidate.extension and not extension_installed:
-        extra = (f"creates the extension {candidate.extension}, which the down SQL leaves in place",)
-    return Draft(title, up_sql(candidate, name, extension_installed), down_sql(candidate, name),
-                 rationale=rationale, notes=tuple(notes) + extra)
+    """The Draft that adds ``candidate`` as index ``name`` (and its extension, if missing)."""
+    extension = candidate.extension if not extension_installed else None
+    return make_index_draft(create_index(candidate, name), rationale=rationale, notes=notes,
+                            extension=extension)

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from ..catalog.names import qualified, quote_ident
 from ..drafts.draft import slugify
 
-MAX_NAME_BYTES = 63
-
 
 @dataclass(frozen=True)
 class KeyPart:
@@ -25,6 +23,18 @@ class KeyPart:
         if self.opclass:
             text += f" {self.opclass}"
         return text + (" DESC" if self.descending else "")
+
+    @property
+    def plain_column(self) -> str | None:
+        """The column, when the key is just a column (no expression, operator class or DESC)."""
+        if self.expression or self.opclass or self.descending or len(self.columns) != 1:
+            return None
+        return self.columns[0]
+
+    @property
+    def label(self) -> str:
+        """What the key adds to an index's name: its column, else its words (``lower_email``)."""
+        return self.plain_column or slugify(self.sql, limit=40)
 
     def flipped(self) -> KeyPart:
         return KeyPart(self.sql, self.expression, not self.descending, self.opclass, self.bare, self.columns)
@@ -89,22 +99,5 @@ class Candidate:
             words.append(quote_ident(name))
         return f"{' '.join(words)} ON {self.body()}"
 
-    def default_name(self) -> str:
-        """``<table>_<keys>[_partial][_trgm]_idx``, cut to PostgreSQL's 63-byte limit."""
-        parts = [slugify(key.sql, limit=40) for key in self.keys]
-        if self.predicate:
-            parts.append("partial")
-        if self.method == "gin" and any(k.opclass == "gin_trgm_ops" for k in self.keys):
-            parts.append("trgm")
-        return fit_name(f"{slugify(self.table, limit=40)}_{'_'.join(parts)}", "_idx")
-
     def __str__(self) -> str:
         return self.body()
-
-
-def fit_name(stem: str, suffix: str) -> str:
-    """``stem + suffix`` cut (at a character boundary) to at most 63 bytes."""
-    room = MAX_NAME_BYTES - len(suffix.encode())
-    while len(stem.encode()) > room:
-        stem = stem[:-1]
-    return stem.rstrip("_") + suffix

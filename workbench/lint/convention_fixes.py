@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..catalog import ForeignKey, Function, Schema, Table
 from ..catalog.names import qualified, quote_ident
 from ..drafts import Draft
+from ..drafts.builders.ops import CreateIndex
 from .fixes import new_index_name
 from .identifiers import derived_name
 
@@ -23,8 +24,8 @@ def add_tenant_column(schema: Schema, table: Table, column: str, via: ForeignKey
     if all(not table.column(k).nullable for k in via.columns):
         up.append(f"ALTER TABLE {table.qualname} ALTER COLUMN {col} SET NOT NULL;")
     up += _tenant_reference(table, column, parent)
-    up.append(f"CREATE INDEX {quote_ident(new_index_name(schema, table, [column]))} "
-              f"ON {table.qualname} ({col});")
+    index = new_index_name(schema, table, [column])
+    up.append(CreateIndex(table.schema, table.name, index, column, concurrently=False).up_sql())
     return Draft(f"Add {column} to {table.name}", "\n".join(up),
                  f"ALTER TABLE {table.qualname} DROP COLUMN {col};",
                  rationale=f"Carry the tenant on every row, filled from {parent.name} "

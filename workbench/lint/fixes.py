@@ -6,8 +6,11 @@ undoes its ``up``, unless it says why it cannot.
 from __future__ import annotations
 
 from ..catalog import Constraint, Extension, Function, Index, Schema, Table
-from ..catalog.names import qualified, quote_ident
+from ..catalog.names import index_name, qualified, quote_ident
 from ..drafts import Draft
+from ..drafts.builders import add_index
+from ..drafts.builders.indexes import CONCURRENT_NOTE
+from ..drafts.builders.ops import DropIndex
 from ..drafts.sqltext import check_sql
 from .identifiers import derived_name, relation_names
 from .policy_sql import render
@@ -19,18 +22,13 @@ def columns_sql(columns) -> str:
 
 def new_index_name(schema: Schema, table: Table, columns) -> str:
     """``<table>_<columns>_idx``, within 63 bytes and free in the table's schema."""
-    return derived_name([table.name, *columns], "idx", relation_names(schema, table.schema))
+    return index_name(table.name, columns, relation_names(schema, table.schema))
 
 
 def create_index(schema: Schema, table: Table, columns, why: str) -> Draft:
-    """``CREATE INDEX CONCURRENTLY`` on ``columns`` of ``table``; down drops it."""
-    name = new_index_name(schema, table, columns)
-    return Draft(
-        f"Index {table.name} ({', '.join(columns)})",
-        f"CREATE INDEX CONCURRENTLY {quote_ident(name)} ON {table.qualname} ({columns_sql(columns)});",
-        f"DROP INDEX CONCURRENTLY {qualified(table.schema, name)};",
-        rationale=why,
-        notes=("CONCURRENTLY does not block writes; run it outside a transaction block",))
+    """``CREATE INDEX CONCURRENTLY`` on ``columns`` of ``table``; down drops it (the one
+    index Draft, as the builders and index advice make it)."""
+    return add_index(table.schema, table.name, columns, snapshot=schema, rationale=why)
 
 
 def concurrent_definition(index: Index) -> str:
@@ -49,9 +47,8 @@ def drop_index(index: Index, why: str, constraint: Constraint | None = None) -> 
                      f"ALTER TABLE {table} ADD CONSTRAINT {quote_ident(constraint.name)} "
                      f"{constraint.definition};", rationale=why)
     return Draft(f"Drop index {index.name} on {index.table}",
-                 f"DROP INDEX CONCURRENTLY {qualified(index.schema, index.name)};",
-                 concurrent_definition(index), rationale=why,
-                 notes=("CONCURRENTLY does not block writes; run it outside a transaction block",))
+                 DropIndex(index.schema, index.name).up_sql(),
+                 concurrent_definition(index), rationale=why, notes=(CONCURRENT_NOTE,))
 
 
 def reindex(index: Index, why: str) -> Draft:

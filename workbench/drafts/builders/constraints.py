@@ -8,25 +8,24 @@ from pglast import ast
 
 from ..draft import Draft
 from .compose import draft_of
-from .names import constraint_names, derived, relation_names
+from .indexes import CONCURRENT_NOTE, index_draft
+from .names import constraint_names, derived, index_name, relation_names
 from .ops import (AddCheck, AddForeignKey, AddUnique, CreateIndex, DropConstraint, Reference,
                   ValidateConstraint)
 from .sqlparts import expression, names
 
-CONCURRENT_NOTE = "CONCURRENTLY does not block writes; it runs outside a transaction block"
 VALIDATE_NOTE = "NOT VALID then VALIDATE: existing rows are checked without blocking writes"
 
 
 def add_index(schema: str, table: str, columns, *, name: str | None = None, unique: bool = False,
               method: str | None = None, where: str | None = None, include=(),
-              snapshot=None) -> Draft:
-    """``CREATE INDEX CONCURRENTLY``; down drops it concurrently."""
+              snapshot=None, rationale: str = "") -> Draft:
+    """``CREATE INDEX CONCURRENTLY``; down drops it concurrently (the one index Draft,
+    :func:`.indexes.index_draft`). The name is free in ``snapshot``'s schema when not given."""
     columns = names(columns)
-    name = name or derived([table, *columns], "key" if unique else "idx",
-                           relation_names(snapshot, schema))
+    name = name or index_name(table, columns, relation_names(snapshot, schema), unique=unique)
     index = CreateIndex(schema, table, name, columns, unique, method, where, tuple(include))
-    return draft_of(f"Index {schema}.{table} ({', '.join(columns)})", [index],
-                    notes=(CONCURRENT_NOTE,))
+    return index_draft(index, rationale=rationale)
 
 
 def add_foreign_key(schema: str, table: str, columns, ref_table: str, ref_columns=("id",), *,
@@ -41,7 +40,7 @@ def add_foreign_key(schema: str, table: str, columns, ref_table: str, ref_column
            ValidateConstraint(schema, table, name)]
     notes = [VALIDATE_NOTE]
     if index:
-        idx = derived([table, *columns], "idx", relation_names(snapshot, schema))
+        idx = index_name(table, columns, relation_names(snapshot, schema))
         ops.insert(0, CreateIndex(schema, table, idx, columns))
         notes.append(CONCURRENT_NOTE)
     return draft_of(f"Foreign key {schema}.{table} ({', '.join(columns)}) → {ref_table}", ops,
@@ -83,7 +82,7 @@ def add_unique(schema: str, table: str, columns, *, name: str | None = None,
     """A unique index built ``CONCURRENTLY``, then the constraint over it."""
     columns = names(columns)
     taken = relation_names(snapshot, schema) | constraint_names(snapshot, schema, table)
-    name = name or derived([table, *columns], "key", taken)
+    name = name or index_name(table, columns, taken, unique=True)
     index = CreateIndex(schema, table, name, columns, unique=True)
     constraint = AddUnique(schema, table, name, name)
     return draft_of(f"Unique {schema}.{table} ({', '.join(columns)})", [index, constraint],

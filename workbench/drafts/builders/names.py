@@ -1,10 +1,11 @@
 """Names for new objects: PostgreSQL's own patterns (``t_col_idx``), within 63 bytes."""
 from __future__ import annotations
 
-from ...catalog.names import MAX_BYTES, fit, relation_names
+from ...catalog.names import MAX_BYTES, fit, index_name, relation_names
 from ...catalog.names import derived_name as derived
 
-__all__ = ["MAX_BYTES", "fit", "derived", "relation_names", "suffixed", "constraint_names"]
+__all__ = ["MAX_BYTES", "fit", "derived", "index_name", "relation_names", "suffixed",
+           "constraint_names"]
 
 
 def suffixed(base: str, tail: str) -> str:

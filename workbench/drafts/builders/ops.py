@@ -263,11 +263,25 @@ class DropConstraint(Op):
 
 
 @dataclass(frozen=True)
+class IndexKey:
+    """A key of an index that is more than a column: its SQL (an expression, an operator
+    class, ``DESC``) and the ``label`` it adds to the index's name."""
+
+    sql: str
+    label: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sql", sqlparts.index_element(self.sql))
+
+
+@dataclass(frozen=True)
 class CreateIndex(Op):
+    """An index; each of ``keys`` is a column name or an :class:`IndexKey`."""
+
     schema: str
     table: str
     name: str
-    columns: tuple[str, ...]
+    keys: tuple[str | IndexKey, ...]
     unique: bool = False
     method: str | None = None
     where: str | None = None
@@ -275,10 +289,19 @@ class CreateIndex(Op):
     concurrently: bool = True
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "columns", sqlparts.names(self.columns))
+        keys = (self.keys,) if isinstance(self.keys, (str, IndexKey)) else tuple(self.keys)
+        if not keys or not all(isinstance(k, IndexKey) or (isinstance(k, str) and k) for k in keys):
+            raise DraftError(f"an index needs one or more keys (column names or IndexKey), "
+                             f"got {self.keys!r}")
+        object.__setattr__(self, "keys", keys)
         object.__setattr__(self, "include", tuple(self.include))
         if self.where is not None:
             sqlparts.expression(self.where, "index predicate")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """What each key adds to the index's name: the column, or the key's label."""
+        return tuple(k.label if isinstance(k, IndexKey) else k for k in self.keys)
 
     def reverse(self) -> Op:
         return DropIndex(self.schema, self.name, self.concurrently, self)
@@ -293,6 +316,17 @@ class DropIndex(Op):
 
     def reverse(self) -> Op:
         return self.restore if self.restore is not None else super().reverse()
+
+
+@dataclass(frozen=True)
+class CreateExtension(Op):
+    """``CREATE EXTENSION IF NOT EXISTS``; nothing to undo: it may have been there, and
+    other objects may come to use it."""
+
+    name: str
+
+    def reverse(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)

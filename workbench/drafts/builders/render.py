@@ -134,7 +134,8 @@ def _(op: ops.CreateIndex) -> str:
     head = "CREATE UNIQUE INDEX" if op.unique else "CREATE INDEX"
     head += " CONCURRENTLY" if op.concurrently else ""
     method = f" USING {quote_ident(op.method)}" if op.method else ""
-    sql = f"{head} {quote_ident(op.name)} ON {_table(op)}{method} ({idents(op.columns)})"
+    keys = ", ".join(k.sql if isinstance(k, ops.IndexKey) else quote_ident(k) for k in op.keys)
+    sql = f"{head} {quote_ident(op.name)} ON {_table(op)}{method} ({keys})"
     if op.include:
         sql += f" INCLUDE ({idents(op.include)})"
     if op.where:
@@ -145,7 +146,12 @@ def _(op: ops.CreateIndex) -> str:
 @render.register
 def _(op: ops.DropIndex) -> str:
     how = "DROP INDEX CONCURRENTLY" if op.concurrently else "DROP INDEX"
-    return f"{how} {qualified(op.schema, op.name)};"
+    return f"{how} IF EXISTS {qualified(op.schema, op.name)};"
+
+
+@render.register
+def _(op: ops.CreateExtension) -> str:
+    return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(op.name)};"
 
 
 @render.register

@@ -52,6 +52,18 @@ def expression(text: str, what: str = "expression") -> str:
     return text.strip()
 
 
+def index_element(text: str) -> str:
+    """``text`` when it is one key of an index (``lower(email)``, ``name gin_trgm_ops``,
+    ``created_at DESC``)."""
+    if not isinstance(text, str) or not text.strip():
+        raise DraftError(f"an index key must be SQL text, got {text!r}")
+    found = _parse(f"CREATE INDEX i ON t ({text})")
+    stmt = found[0].stmt if len(found) == 1 else None
+    if not (isinstance(stmt, ast.IndexStmt) and len(stmt.indexParams) == 1):
+        raise DraftError(f"{text!r} is not one index key")
+    return text.strip()
+
+
 def on_delete(action: str | None) -> str | None:
     """An ``ON DELETE`` action in upper case, or None."""
     if action is None:
@@ -102,5 +114,5 @@ def dollar_quoted(body: str) -> str:
     return f"{tag}{body}{tag}"
 
 
-__all__ = ["sql_type", "expression", "on_delete", "command", "names", "idents", "roles_sql",
-           "literal", "dollar_quoted", "qualified", "quote_ident"]
+__all__ = ["sql_type", "expression", "index_element", "on_delete", "command", "names", "idents",
+           "roles_sql", "literal", "dollar_quoted", "qualified", "quote_ident"]

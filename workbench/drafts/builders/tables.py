@@ -12,7 +12,7 @@ from typing import Iterable
 from ..draft import Draft, DraftError
 from .compose import draft_of
 from .conventions import Conventions, conventions_of
-from .names import relation_names, suffixed, derived
+from .names import index_name, relation_names, suffixed
 from .ops import (ColumnDef, CreateFunction, CreateIndex, CreateTable, CreateTrigger, DropFunction,
                   Grant, Op, SetRowSecurity)
 from .policies import template_policies
@@ -73,7 +73,7 @@ def fk_indexes(schema: str, name: str, columns: Iterable[ColumnDef], taken: set[
     made = []
     for col in columns:
         if col.references is not None:
-            index = derived([name, col.name], "idx", taken)
+            index = index_name(name, [col.name], taken)
             taken.add(index)
             made.append(CreateIndex(schema, name, index, (col.name,), concurrently=False))
     return made
