@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Iterator
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 
-from .dsn import mask_dsn, scrub
+from .dsn import MASK, mask_dsn, scrub
 from .errors import WorkbenchError
 
 APPLICATION_NAME = "schema-workbench"
+EMBEDDED_SOCKET = (".workbench", "pgdata")  # the folder workbench.embedded's server listens in
+LOCAL_SOCKET = "a local socket"
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,11 @@ class Session:
         self.conn = open_connection(dsn, self.settings)
 
     def __repr__(self) -> str:
-        state = "closed" if self.conn.closed else f"db={self.database!r}"
-        return f"<Session {mask_dsn(self.dsn)} {state}>"
+        """``<Session database nursery · user postgres · embedded PostgreSQL 18>``: no local path
+        (socket folders, data directories) and no password."""
+        if self.conn.closed:
+            return f"<Session {describe_dsn(self.dsn)} (closed)>"
+        return f"<Session {describe_dsn(self.dsn, self.server_version)}>"
 
     @property
     def database(self) -> str:
@@ -85,6 +92,43 @@ class Session:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def describe_dsn(dsn: str, server_version: int | None = None) -> str:
+    """``dsn`` as a person reads it, free of local paths: the database, the user, a masked
+    password, and the server (``embedded PostgreSQL 18``, ``PostgreSQL 15 on a local socket``,
+    ``PostgreSQL 16 at db.example.com:5432``). Other parameters (SSL files…) are left out."""
+    try:
+        params = conninfo_to_dict(dsn)
+    except Exception:
+        return "<unparsable DSN hidden>"
+    parts = [f"{label} {params[key]}" for key, label in (("dbname", "database"), ("user", "user"))
+             if params.get(key)]
+    if params.get("password"):
+        parts.append(f"password {MASK}")
+    product = f"PostgreSQL {server_version // 10000}" if server_version else "PostgreSQL"
+    return " · ".join([*parts, describe_server(params.get("host", ""), params.get("port", ""), product)])
+
+
+def describe_server(host: str, port: str, product: str) -> str:
+    """Where the server of ``host`` and ``port`` (libpq values, lists allowed) is, with unix
+    socket folders named ``a local socket`` and the embedded server named as such."""
+    hosts = host.split(",")
+    ports = port.split(",") if port else [""] * len(hosts)
+    if len(ports) == 1:
+        ports *= len(hosts)
+    if all(is_socket(h) for h in hosts):
+        if len(hosts) == 1 and PurePosixPath(hosts[0]).parts[-2:] == EMBEDDED_SOCKET:
+            return f"embedded {product}"
+        other_ports = sorted({p for p in ports if p and p != "5432"})
+        return f"{product} on {LOCAL_SOCKET}" + "".join(f", port {p}" for p in other_ports)
+    places = [LOCAL_SOCKET if is_socket(h) else f"{h}:{p}" if p else h for h, p in zip(hosts, ports)]
+    return f"{product} at {','.join(places)}"
+
+
+def is_socket(host: str) -> bool:
+    """Whether a libpq host names a unix socket folder (or is empty: the default socket)."""
+    return not host or host.startswith(("/", "@"))
 
 
 def open_connection(dsn: str, settings: Settings) -> psycopg.Connection:

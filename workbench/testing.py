@@ -32,7 +32,9 @@ DEBIAN_PG15 = Path("/usr/lib/postgresql/15/bin")
 
 # Regex replacements for nbval (--nbval-sanitize-with): volatile values in notebook outputs.
 NBVAL_SANITIZE = {
-    "data dirs and sockets": (r"host=\S+", "host=HOST"),
+    "data dirs and sockets": (r"""host=[^\s'"]+""", "host=HOST"),
+    "local folders": (r"""(?:/[^\s/'"]+)*/(?:\.workbench|workbench-[a-z]+-\w+)(?:/[^\s'"]*)?""",
+                      "LOCAL_FOLDER"),  # .workbench/ and the workbench's temporary folders
     "uuids": (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID"),
     "durations": (r"\d+(\.\d+)?\s?(ms|s)\b", "DURATION"),
 }
