@@ -48,7 +48,7 @@ def test_bad_desired_sql_is_a_clear_error():
 def test_a_sandbox_turns_what_changed_into_a_proven_draft():
     with workbench.connect() as session:
         with workbench.sandbox(session, schemas=["nursery"]) as box:
-            name = box.session.database
+            name = box.name
             box.execute("ALTER TABLE nursery.customers ADD COLUMN nickname text;")
             draft = box.draft("Customers get a nickname")
         assert draft.up.count(";") == 3  # the header's two SETs and the one change

@@ -9,8 +9,6 @@ The copy is dropped when the ``with`` block ends.
 from __future__ import annotations
 
 import uuid
-from contextlib import contextmanager
-from typing import Iterator
 
 import psycopg
 from psycopg import sql
@@ -36,9 +34,11 @@ class Sandbox:
         self.server = server
         self.schemas = schemas
         self.session = Session(dsn)
+        self.name = self.session.database
 
     def __repr__(self) -> str:
-        return f"<Sandbox of {self.original.database} ({self.session.database})>"
+        state = "dropped" if self.session.conn.closed else f"database {self.name}"
+        return f"<Sandbox of {self.original.database}: {state}>"
 
     def execute(self, text: str) -> Sandbox:
         """Run ``text`` (one or more statements) in the sandbox, committed there; a failing
@@ -69,27 +69,37 @@ class Sandbox:
                                allow_destructive=allow_destructive, rationale=rationale,
                                prove_on=self.server, base=self.whole if self.schemas else None)
 
-    def close(self) -> None:
-        self.session.close()
+    def drop(self) -> None:
+        """Close the sandbox's session and drop its database (done at the end of a ``with``)."""
+        if not self.session.conn.closed:
+            self.session.close()
+        drop_database(self.server, self.name)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.drop()
 
 
-@contextmanager
-def sandbox(session, *, data: bool = False, schemas=None) -> Iterator[Sandbox]:
-    """A throwaway copy of ``session``'s database, dropped when the block ends. The whole
-    database is copied; ``schemas`` limits what ``diff`` and ``draft`` compare."""
+def sandbox(session, *, data: bool = False, schemas=None) -> Sandbox:
+    """A throwaway copy of ``session``'s database: use it in a ``with`` block, or call
+    ``drop()`` when done (a notebook spreads it over cells). The whole database is copied;
+    ``schemas`` limits what ``diff`` and ``draft`` compare."""
     server = admin_dsn(session)
     name = f"wb_sandbox_{uuid.uuid4().hex[:10]}"
     whole = inspect(session)
     create(server, name, whole, session.database if data else None)
-    box = None
     try:
-        box = Sandbox(inspect(session, schemas=schemas), with_database(server, name), server, schemas, whole)
-        yield box
-    finally:
-        if box is not None:
-            box.close()
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        return Sandbox(inspect(session, schemas=schemas), with_database(server, name), server, schemas, whole)
+    except BaseException:
+        drop_database(server, name)
+        raise
+
+
+def drop_database(server: str, name: str) -> None:
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def create(server: str, name: str, original: Schema, template: str | None) -> None:
@@ -112,8 +122,7 @@ def create(server: str, name: str, original: Schema, template: str | None) -> No
             with conn.transaction():
                 apply(conn, build.up_sql, "building the sandbox")
     except (DryRunError, psycopg.Error) as exc:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        drop_database(server, name)
         message = exc.what if isinstance(exc, DryRunError) else str(exc).strip().splitlines()[0]
         raise WorkbenchError(f"the sandbox could not be built: {message}",
                              hint="report this schema: the diff could not rebuild it") from None
