@@ -39,10 +39,16 @@ def test_tour_runs_and_renders(tour):
     assert "all passed" in text
     assert not [e for e in error_outputs(tour) if "Traceback" in e or "Error" in e]
     assert tour.query_selector_all(".jp-RenderedHTMLCommon table")  # DataFrames render as tables
-    assert tour.query_selector(".jp-RenderedSVG")  # the ER diagram
+    assert output_of(tour, "workbench.erd(").locator("svg").first.is_visible()  # the ER diagram, inline
     assert "LEAK" in text and "The plan has" in text  # the RLS probe and %%explain
     for title in ("ER diagram explorer", "Plan panel", "Drafting panel"):
         assert widget(tour, title).is_visible(), title
+
+
+def output_of(page, code: str):
+    """The output area of the first code cell whose source contains ``code``."""
+    cell = page.locator(".jp-CodeCell", has=page.locator(".jp-InputArea", has_text=code)).first
+    return cell.locator(".jp-OutputArea")
 
 
 def svg_titles(box) -> list[str]:
