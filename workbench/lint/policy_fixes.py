@@ -1,5 +1,6 @@
-"""Remediation Drafts for Row Level Security: policy SQL, rewrites, and policies modelled
-on the ones the table's siblings already have (the schema's own convention)."""
+"""Remediation Drafts for Row Level Security: policy rewrites (their SQL written by the
+builders' policy ops), and policies modelled on the ones the table's siblings already have
+(the schema's own convention)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,8 +8,9 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from ..catalog import Policy, Table
-from ..catalog.names import quote_ident
 from ..drafts import Draft
+from ..drafts.builders.compose import draft_of
+from ..drafts.builders.ops import CreatePolicy, DropPolicy, SetRowSecurity
 from .identifiers import fit
 from .policy_sql import column_refs, parse_expression, render
 from .scope import Scope
@@ -31,49 +33,32 @@ class PolicySpec:
                    policy.using, policy.with_check)
 
 
-def roles_sql(roles: Iterable[str]) -> str:
-    return ", ".join("PUBLIC" if r == "public" else quote_ident(r) for r in roles)
+def policy_op(table: Table, spec: PolicySpec) -> CreatePolicy:
+    """``spec`` on ``table`` as the builders' ``CREATE POLICY`` (the one place its SQL is
+    written), its expressions tidied."""
+    return CreatePolicy(table.schema, table.name, spec.name, spec.command, spec.roles,
+                        tidy(spec.using), tidy(spec.with_check), spec.permissive)
 
 
-def create_policy_sql(table: Table, spec: PolicySpec) -> str:
-    """``CREATE POLICY`` for ``spec`` on ``table``."""
-    sql = (f"CREATE POLICY {quote_ident(spec.name)} ON {table.qualname} "
-           f"AS {'PERMISSIVE' if spec.permissive else 'RESTRICTIVE'} FOR {spec.command} "
-           f"TO {roles_sql(spec.roles)}")
-    if spec.using:
-        sql += f"\n    USING ({tidy(spec.using)})"
-    if spec.with_check:
-        sql += f"\n    WITH CHECK ({tidy(spec.with_check)})"
-    return sql + ";"
-
-
-def tidy(expression: str) -> str:
-    """The expression as the parser prints it: no redundant parentheses."""
-    return render(parse_expression(expression))
-
-
-def drop_policy_sql(table: Table, name: str) -> str:
-    return f"DROP POLICY {quote_ident(name)} ON {table.qualname};"
+def tidy(expression: str | None) -> str | None:
+    """The expression as the parser prints it: no redundant parentheses (None when empty)."""
+    return render(parse_expression(expression)) if expression else None
 
 
 def recreate_policy(table: Table, policy: Policy, new: PolicySpec, title: str, why: str,
                     notes: tuple[str, ...] = ()) -> Draft:
     """DROP POLICY + CREATE POLICY with the new form; down puts the old one back."""
-    old = PolicySpec.of(policy)
-    drop = drop_policy_sql(table, policy.name)
-    return Draft(title, f"{drop}\n{create_policy_sql(table, new)}",
-                 f"{drop}\n{create_policy_sql(table, old)}", rationale=why, notes=notes)
+    before, after = policy_op(table, PolicySpec.of(policy)), policy_op(table, new)
+    return draft_of(title, [DropPolicy(before), after], down_ops=[DropPolicy(after), before],
+                    rationale=why, notes=notes)
 
 
 def create_policies(table: Table, specs: Iterable[PolicySpec], title: str, why: str,
                     enable: bool = False, notes: tuple[str, ...] = ()) -> Draft:
     """Create ``specs`` on ``table`` (after enabling RLS when ``enable``); down drops them."""
-    specs = list(specs)
-    up = [f"ALTER TABLE {table.qualname} ENABLE ROW LEVEL SECURITY;"] if enable else []
-    up += [create_policy_sql(table, s) for s in specs]
-    down = [drop_policy_sql(table, s.name) for s in reversed(specs)]
-    down += [f"ALTER TABLE {table.qualname} DISABLE ROW LEVEL SECURITY;"] if enable else []
-    return Draft(title, "\n".join(up), "\n".join(down), rationale=why, notes=notes)
+    ops = [SetRowSecurity(table.schema, table.name)] if enable else []
+    ops += [policy_op(table, s) for s in specs]
+    return draft_of(title, ops, rationale=why, notes=notes)
 
 
 # --- the schema's convention: policies modelled on sibling tables ---------------------------
