@@ -9,15 +9,15 @@ partitions created later get theirs automatically.
 from __future__ import annotations
 
 from ..catalog import Constraint, Index, Table
-from ..catalog.names import qualified, quote_ident
+from ..catalog.names import index_name, qualified, quote_ident
 from ..drafts import Draft
+from ..drafts.builders.indexes import CONCURRENT_NOTE
 from ..drafts.sqltext import check_sql
 from .fixes import columns_sql, create_index, drop_index, new_index_name, reindex
-from .identifiers import derived_name, is_snake_case, relation_names
+from .identifiers import is_snake_case, relation_names
 from .policy_sql import render
 from .scope import Scope
 
-ONLINE = "CONCURRENTLY does not block writes; run it outside a transaction block"
 PER_PARTITION = ("the parent's index is built ON ONLY the parent, then partition by "
                  "partition without blocking writes, and attached")
 
@@ -44,7 +44,7 @@ def index_on(scope: Scope, table: Table, columns, why: str) -> Draft:
     up = partitioned_index(scope, table, definition, name, _name_parts(columns), set())
     return Draft(f"Index {table.name} ({', '.join(columns)}) and its partitions", "\n".join(up),
                  f"DROP INDEX {qualified(table.schema, name)};", rationale=why,
-                 notes=(PER_PARTITION, ONLINE))
+                 notes=(PER_PARTITION, CONCURRENT_NOTE))
 
 
 def partitioned_index(scope: Scope, table: Table, definition: str, name: str,
@@ -62,8 +62,7 @@ def partition_index(scope: Scope, partition: Table, definition: str, parent_inde
                     parts: list[str], taken: set[str]) -> list[str]:
     """The statements building ``partition``'s copy of ``definition`` and attaching it to
     ``parent_index``; ``taken`` collects the names chosen so far."""
-    name = derived_name([partition.name, *parts], "idx",
-                        relation_names(scope.schema, partition.schema) | taken)
+    name = index_name(partition.name, parts, relation_names(scope.schema, partition.schema) | taken)
     taken.add(name)
     if partition.kind == "partitioned":
         statements = partitioned_index(scope, partition, definition, name, parts, taken)
@@ -96,7 +95,7 @@ def complete_index(scope: Scope, table: Table, index: Index, why: str) -> Draft 
     for partition in missing:
         up += partition_index(scope, partition, index.definition, parent_index, parts, taken)
     return Draft(f"Complete index {index.name} on the partitions of {table.name}", "\n".join(up),
-                 rationale=why, notes=(ONLINE,),
+                 rationale=why, notes=(CONCURRENT_NOTE,),
                  irreversible="an index attached to a partitioned index is dropped only with it")
 
 
