@@ -128,7 +128,8 @@ digraph erd {
   graph [rankdir=LR, fontname="Helvetica", fontsize=10, nodesep=0.3, ranksep=0.7, labelloc=b, labeljust=l, tooltip="shop.orders: what it references, 1 step (2 tables, 1 relationship)", label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">
 <TR><TD ALIGN="LEFT" WIDTH="367"><B>shop.orders: what it references, 1 step (2 tables, 1 relationship)</B></TD></TR>
 <TR><TD ALIGN="LEFT" WIDTH="273">1 table left out by the schemas/include/exclude filters</TD></TR>
-<TR><TD ALIGN="LEFT" WIDTH="215">3 foreign keys to or from tables not drawn</TD></TR></TABLE>>];
+<TR><TD ALIGN="LEFT" WIDTH="209">1 foreign key to or from tables not drawn</TD></TR>
+<TR><TD ALIGN="LEFT" WIDTH="479">2 audit foreign keys (created_by) shown as → marks, not lines (audit_edges=True draws them)</TD></TR></TABLE>>];
   node [shape=plain, fontname="Helvetica", fontsize=10];
   edge [fontname="Helvetica", fontsize=8, dir=both, color="#566573", arrowsize=0.8];
   "shop.customers" [label=<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#5d6d7e" BGCOLOR="white">
@@ -138,7 +139,7 @@ digraph erd {
 <TR><TD ALIGN="LEFT" WIDTH="19" PORT="c0l"><FONT POINT-SIZE="8" COLOR="#707b7c">PK</FONT></TD><TD ALIGN="LEFT" WIDTH="18">id</TD><TD ALIGN="LEFT" WIDTH="37"><FONT COLOR="#707b7c">bigint</FONT></TD><TD ALIGN="RIGHT" PORT="c0r"></TD></TR>
 <TR><TD ALIGN="LEFT" WIDTH="21" PORT="c1l"><FONT POINT-SIZE="8" COLOR="#707b7c">UQ</FONT></TD><TD ALIGN="LEFT" WIDTH="36">email</TD><TD ALIGN="LEFT" WIDTH="28"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" PORT="c1r"></TD></TR>
 <TR><TD ALIGN="LEFT" PORT="c2l"></TD><TD ALIGN="LEFT" WIDTH="37">name</TD><TD ALIGN="LEFT" WIDTH="28"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c2r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR>
-<TR><TD ALIGN="LEFT" WIDTH="29" PORT="c3l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT" WIDTH="64">created_by</TD><TD ALIGN="LEFT" WIDTH="30"><FONT COLOR="#707b7c">uuid</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c3r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR></TABLE>>, tooltip="shop.customers\nwho buys"];
+<TR><TD ALIGN="LEFT" WIDTH="29" PORT="c3l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT" WIDTH="64">created_by</TD><TD ALIGN="LEFT" WIDTH="98" TOOLTIP="created_by references auth.users (audit column: audit_edges=True draws the line)"><FONT COLOR="#707b7c">uuid → auth.users</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c3r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR></TABLE>>, tooltip="shop.customers\nwho buys"];
   "shop.orders" [label=<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#5d6d7e" BGCOLOR="white">
 <TR><TD COLSPAN="4" BGCOLOR="#f9e79f"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="39" HEIGHT="12">
 <TR><TD ALIGN="LEFT"><B>orders</B></TD></TR></TABLE></TD></TR>
@@ -147,7 +148,7 @@ digraph erd {
 <TR><TD ALIGN="LEFT" WIDTH="29" PORT="c1l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT" WIDTH="70">customer_id</TD><TD ALIGN="LEFT" WIDTH="37"><FONT COLOR="#707b7c">bigint</FONT></TD><TD ALIGN="RIGHT" PORT="c1r"></TD></TR>
 <TR><TD ALIGN="LEFT" PORT="c2l"></TD><TD ALIGN="LEFT" WIDTH="31">note</TD><TD ALIGN="LEFT" WIDTH="28"><FONT COLOR="#707b7c">text</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c2r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR>
 <TR><TD ALIGN="LEFT" PORT="c3l"></TD><TD ALIGN="LEFT" WIDTH="62">created_at</TD><TD ALIGN="LEFT" WIDTH="72"><FONT COLOR="#707b7c">timestamptz</FONT></TD><TD ALIGN="RIGHT" PORT="c3r"></TD></TR>
-<TR><TD ALIGN="LEFT" WIDTH="29" PORT="c4l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT" WIDTH="64">created_by</TD><TD ALIGN="LEFT" WIDTH="30"><FONT COLOR="#707b7c">uuid</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c4r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR></TABLE>>, tooltip="shop.orders"];
+<TR><TD ALIGN="LEFT" WIDTH="29" PORT="c4l"><FONT POINT-SIZE="8" COLOR="#707b7c">FK IX</FONT></TD><TD ALIGN="LEFT" WIDTH="64">created_by</TD><TD ALIGN="LEFT" WIDTH="98" TOOLTIP="created_by references auth.users (audit column: audit_edges=True draws the line)"><FONT COLOR="#707b7c">uuid → auth.users</FONT></TD><TD ALIGN="RIGHT" WIDTH="23" PORT="c4r"><FONT POINT-SIZE="8" COLOR="#707b7c"><I>null</I></FONT></TD></TR></TABLE>>, tooltip="shop.orders"];
   "shop.orders":c1r:e -> "shop.customers":c0l:w [arrowtail=crowodot, arrowhead=teetee, tooltip="shop.orders (customer_id) → shop.customers (id)\norders_customer_id_fkey, ON DELETE CASCADE"];
 }
 """
@@ -158,26 +159,29 @@ def test_golden_dot_of_a_focus_diagram():
     assert diagram.dot.replace("<TR>", "\n<TR>") == GOLDEN_DOT.lstrip("\n")
     assert diagram.tables == ("shop.customers", "shop.orders")
     assert diagram.notes == ["1 table left out by the schemas/include/exclude filters",
-                             "3 foreign keys to or from tables not drawn"]
+                             "1 foreign key to or from tables not drawn",
+                             "2 audit foreign keys (created_by) shown as → marks, not lines "
+                             "(audit_edges=True draws them)"]
 
 
 GOLDEN_MERMAID = """\
 %% shop.orders: what it references, 1 step (2 tables, 1 relationship)
 %% note: 1 table left out by the schemas/include/exclude filters
-%% note: 3 foreign keys to or from tables not drawn
+%% note: 1 foreign key to or from tables not drawn
+%% note: 2 audit foreign keys (created_by) shown as → marks, not lines (audit_edges=True draws them)
 erDiagram
     "customers" {
         bigint id PK
         text email UK
         text name "null"
-        uuid created_by FK "null"
+        uuid created_by FK "null; → auth.users"
     }
     "orders" {
         bigint id PK
         bigint customer_id FK
         text note "null"
         timestamptz created_at
-        uuid created_by FK "null"
+        uuid created_by FK "null; → auth.users"
     }
     "customers" ||..o{ "orders" : "orders_customer_id_fkey"
 """
@@ -185,13 +189,14 @@ erDiagram
 GOLDEN_DBML = """\
 // shop.orders: what it references, 1 step (2 tables, 1 relationship)
 // note: 1 table left out by the schemas/include/exclude filters
-// note: 3 foreign keys to or from tables not drawn
+// note: 1 foreign key to or from tables not drawn
+// note: 2 audit foreign keys (created_by) shown as → marks, not lines (audit_edges=True draws them)
 
 Table "shop"."customers" {
   "id" bigint [pk, not null]
   "email" text [not null, unique]
   "name" text
-  "created_by" uuid
+  "created_by" uuid [note: '→ auth.users']
   Note: 'RLS forced, 2 policies. who buys'
 }
 
@@ -200,7 +205,7 @@ Table "shop"."orders" {
   "customer_id" bigint [not null]
   "note" text
   "created_at" timestamptz [not null]
-  "created_by" uuid
+  "created_by" uuid [note: '→ auth.users']
   Note: 'RLS on, 1 policy'
 }
 
@@ -245,11 +250,12 @@ def test_composite_keys_and_one_to_one_in_mermaid_and_dbml():
     ("any", {"shop.orders", "shop.customers", "auth.users", "shop.order_items"}),
 ])
 def test_focus_direction_depth_one(direction, expected):
-    assert set(erd(shop(), "orders", direction=direction).tables) == expected
+    assert set(erd(shop(), "orders", direction=direction, audit_edges=True).tables) == expected
 
 
 def test_depth_two_and_zero():
-    assert set(erd(shop(), "order_items", depth=2, direction="parents").tables) == {
+    assert set(erd(shop(), "order_items", depth=2, direction="parents", audit_edges=True
+                   ).tables) == {
         "shop.order_items", "shop.orders", "shop.products", "shop.customers", "auth.users"}
     assert erd(shop(), "orders", depth=0).tables == ("shop.orders",)
     both = erd(shop(), "products", depth=2, direction="both").tables
@@ -334,7 +340,7 @@ def test_views_and_partitions_are_left_out_with_a_note():
 # --- what the diagram shows ----------------------------------------------------------------------
 
 def test_edges_run_between_key_columns_with_crows_feet():
-    dot = erd(shop()).dot
+    dot = erd(shop(), audit_edges=True).dot
     assert ('"shop.orders":c1r:e -> "shop.customers":c0l:w [arrowtail=crowodot, '
             'arrowhead=teetee,') in dot
     assert ('"shop.orders":c4r:e -> "auth.users":c0l:w [arrowtail=crowodot, '
@@ -566,7 +572,7 @@ def test_renderers_are_a_registry_that_refuses_doubles(tmp_path):
 
     try:
         saved = erd(shop()).save(tmp_path / "shop.txt")
-        assert saved.read_text() == "schemas auth, shop (6 tables, 5 relationships)\n"
+        assert saved.read_text() == "schemas auth, shop (6 tables, 3 relationships)\n"
     finally:
         assert unregister_renderer("txt") is titles
     with pytest.raises(WorkbenchError, match="no renderer for .txt") as caught:

@@ -144,6 +144,21 @@ def test_nursery_depth_two_reaches_what_the_order_lines_reference(nursery):
     assert siblings <= set(erd(nursery, "orders", depth=2, direction="any").tables)
 
 
+def test_nursery_audit_keys_are_marks_on_their_columns_not_lines(nursery):
+    diagram = erd(nursery, "orders")
+    assert "auth.users" not in diagram.tables
+    assert not [rel for rel in diagram.relationships if rel.parent == ("auth", "users")]
+    assert '-> "auth.users"' not in diagram.dot
+    orders = next(line for line in diagram.dot.splitlines() if line.startswith('  "nursery.orders"'))
+    assert ">created_by<" in orders and ">uuid → auth.users<" in orders
+    assert ">uuid → auth.users<" in diagram.svg()
+    lines = erd(nursery, "orders", audit_edges=True)
+    assert "auth.users" in lines.tables and '-> "auth.users"' in lines.dot
+    assert "uuid → auth.users" not in lines.dot
+    hidden = erd(nursery, "orders", hide_audit=True, audit_edges=True)
+    assert ">created_by<" not in hidden.dot and "auth.users" not in hidden.dot
+
+
 def test_nursery_planted_problems_are_highlighted(nursery):
     diagram = erd(nursery, hide_audit=True)
     columns = {(f.table, f.column, f.rule) for fs in diagram.marks.columns.values() for f in fs}
@@ -206,6 +221,14 @@ def test_cli_depth_counts_steps_both_ways(erd_cli, tmp_path):
                     "-o", str(target)]) == 0
     drawn = target.read_text()
     assert 'batches" {' in drawn and 'plant_varieties" {' in drawn
+
+
+def test_cli_draws_audit_lines_only_when_asked(erd_cli, tmp_path):
+    dsn = workbench.demo_dsn("nursery", progress=False)
+    for flags, lines in (([], False), (["--audit-edges"], True)):
+        target = tmp_path / f"orders{len(flags)}.dot"
+        assert erd_cli(["erd", "--dsn", dsn, "--focus", "orders", *flags, "-o", str(target)]) == 0
+        assert ('-> "auth.users"' in target.read_text()) is lines
 
 
 def test_cli_reports_mistakes_without_a_traceback(erd_cli, tmp_path, capsys):

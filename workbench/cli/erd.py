@@ -28,6 +28,9 @@ def register(subparsers) -> None:
                         help="which columns to show (default auto: fewer on large diagrams)")
     parser.add_argument("--hide-audit", action="store_true",
                         help="hide created_at/updated_at/created_by/updated_by and their keys")
+    parser.add_argument("--audit-edges", action="store_true",
+                        help="draw the foreign keys of created_by/updated_by as lines "
+                        "(by default a mark on the column: uuid → auth.users)")
     parser.add_argument("--implied", action="store_true",
                         help="also draw, dashed, columns that look like foreign keys but are not")
     parser.add_argument("--sizes", action="store_true", help="show row estimates and sizes")
@@ -42,8 +45,8 @@ def run(args) -> int:
         schema = workbench.inspect(session)
     diagram = erd(schema, args.focus, depth=args.depth, direction=args.direction,
                   schemas=args.schema, include=args.include, exclude=args.exclude,
-                  columns=args.columns, hide_audit=args.hide_audit, implied=args.implied,
-                  sizes=args.sizes)
+                  columns=args.columns, hide_audit=args.hide_audit,
+                  audit_edges=args.audit_edges, implied=args.implied, sizes=args.sizes)
     path = diagram.save(args.output)
     print(f"wrote {path}: {diagram.title}")
     for note in diagram.notes:

@@ -30,7 +30,8 @@ def dbml_text(selection: Selection) -> str:
     lines += [f"// note: {one_line(note)}" for note in selection.notes]
     needed = ref_columns(selection.relationships)
     for table in selection.tables:
-        lines += ["", *table_block(table, listed_columns(selection, table, needed))]
+        targets = {c.name: selection.audit_target(table.key, c.name) for c in table.columns}
+        lines += ["", *table_block(table, listed_columns(selection, table, needed), targets)]
     refs = [ref(rel) for rel in selection.relationships]
     if refs:
         lines += ["", *refs]
@@ -56,11 +57,12 @@ def listed_columns(selection: Selection, table: Table, needed: dict) -> tuple[Co
     return listed or table.columns
 
 
-def table_block(table: Table, columns: tuple[Column, ...]) -> list[str]:
+def table_block(table: Table, columns: tuple[Column, ...], targets: dict) -> list[str]:
     keys = markers(table)
     primary = table.primary_key.columns if table.primary_key else ()
     lines = [f"Table {qualified(table.schema, table.name)} {{"]
-    lines += [f"  {column_line(c, keys.get(c.name, ()), primary)}" for c in columns]
+    lines += [f"  {column_line(c, keys.get(c.name, ()), primary, targets.get(c.name))}"
+              for c in columns]
     if len(primary) > 1:
         lines += ["  Indexes {", f"    ({', '.join(map(name, primary))}) [pk]", "  }"]
     if text := table_note(table):
@@ -69,8 +71,10 @@ def table_block(table: Table, columns: tuple[Column, ...]) -> list[str]:
     return lines
 
 
-def column_line(column: Column, marks: tuple[str, ...], primary: tuple[str, ...]) -> str:
-    """``"name" type [pk, not null, unique, note: '…']``."""
+def column_line(column: Column, marks: tuple[str, ...], primary: tuple[str, ...],
+                target: str | None = None) -> str:
+    """``"name" type [pk, not null, unique, note: '…']``; the note names the table an audit
+    key references when the diagram marks it rather than drawing it (``→ auth.users``)."""
     settings = []
     if len(primary) == 1 and column.name in primary:
         settings.append("pk")
@@ -78,8 +82,9 @@ def column_line(column: Column, marks: tuple[str, ...], primary: tuple[str, ...]
         settings.append("not null")
     if "UQ" in marks and "PK" not in marks:
         settings.append("unique")
-    if column.comment:
-        settings.append(f"note: {note(column.comment)}")
+    notes = [text for text in (column.comment, target and f"→ {target}") if text]
+    if notes:
+        settings.append(f"note: {note('; '.join(notes))}")
     suffix = f" [{', '.join(settings)}]" if settings else ""
     return f"{name(column.name)} {type_text(column.type)}{suffix}"
 

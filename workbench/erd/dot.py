@@ -28,7 +28,8 @@ def build_dot(selection: Selection, marks: Marks) -> str:
     lines += nodes(selection, marks)
     lines += [edge(selection, rel) for rel in selection.relationships]
     if selection.options.legend:
-        label = legend_label(focus=bool(selection.focus), implied=selection.options.implied)
+        label = legend_label(focus=bool(selection.focus), implied=selection.options.implied,
+                             audit=bool(selection.audit))
         lines.append(f"  {LEGEND_ID} [label={label}, tooltip=\"legend\"];")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -80,9 +81,11 @@ def nodes(selection: Selection, marks: Marks) -> list[str]:
 def node(selection: Selection, table: Table, marks: Marks) -> str:
     shown = selection.shown(table)
     hidden = len(table.columns) - len(shown) if selection.columns != "none" else 0
+    audit = {c.name: target for c in shown
+             if (target := selection.audit_target(table.key, c.name))}
     label = table_label(table, selection.label(table.key), shown, markers(table), marks,
                         focus=table.key in selection.focus, sizes=selection.options.sizes,
-                        hidden=hidden)
+                        hidden=hidden, audit=audit)
     return f"  {node_id(table.key)} [label={label}, tooltip={quoted(node_tooltip(table, marks))}];"
 
 

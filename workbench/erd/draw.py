@@ -14,9 +14,10 @@ from .select import plural, select
 
 def erd(schema, focus=None, *, depth: int = 1, direction: str = "both", schemas=None,
         include=None, exclude=None, columns: str = "auto", hide_audit: bool = False,
-        audit_columns: Iterable[str] = AUDIT_COLUMNS, implied: bool = False, findings=(),
-        highlight: bool = True, sizes: bool = False, on_delete: bool = False,
-        views: bool = False, partitions: bool = False, legend: bool = True) -> Diagram:
+        audit_edges: bool = False, audit_columns: Iterable[str] = AUDIT_COLUMNS,
+        implied: bool = False, findings=(), highlight: bool = True, sizes: bool = False,
+        on_delete: bool = False, views: bool = False, partitions: bool = False,
+        legend: bool = True) -> Diagram:
     """Draw an ER diagram of ``schema`` (a snapshot from :func:`workbench.inspect`).
 
     - ``focus``: a table name (``"orders"`` or ``"shop.orders"``) or several; with ``depth``
@@ -27,8 +28,10 @@ def erd(schema, focus=None, *, depth: int = 1, direction: str = "both", schemas=
     - ``schemas``, ``include``, ``exclude``: which tables; patterns are fnmatch globs on
       ``name`` or ``schema.name`` (``"audit_*"``, ``"auth.*"``).
     - ``columns``: ``"all"``, ``"keys"`` (PK, FK, unique, indexed), ``"none"``, or ``"auto"``
-      (all up to 60 tables, keys up to 250, then none); ``hide_audit`` hides ``audit_columns``
-      and the foreign keys on them.
+      (all up to 60 tables, keys up to 250, then none).
+    - ``audit_columns`` (``created_by`` …): their foreign keys (to ``auth.users``, say) are
+      marked on the column (``uuid → auth.users``) instead of drawn, and not followed from a
+      focus; ``audit_edges`` draws and follows them; ``hide_audit`` hides the columns too.
     - ``implied``: also draw, dashed, columns that look like foreign keys but have none.
     - ``findings``: any :class:`~workbench.lint.finding.Finding` objects to highlight;
       ``highlight`` adds the diagram's own checks (unindexed foreign keys, no primary key,
@@ -39,7 +42,8 @@ def erd(schema, focus=None, *, depth: int = 1, direction: str = "both", schemas=
     check_schema(schema)
     options = make_options(focus, depth=depth, direction=direction, schemas=schemas,
                            include=include, exclude=exclude, columns=columns,
-                           hide_audit=hide_audit, audit_columns=audit_columns, implied=implied,
+                           hide_audit=hide_audit, audit_edges=audit_edges,
+                           audit_columns=audit_columns, implied=implied,
                            findings=findings, highlight=highlight, sizes=sizes,
                            on_delete=on_delete, views=views, partitions=partitions, legend=legend)
     selection = select(schema, options)

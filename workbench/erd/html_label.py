@@ -18,25 +18,30 @@ from .highlights import Marks
 from .text_width import cell_width
 
 LINE_SPACING = 1.2  # graphviz's line height, in font sizes
+PADDING = 3  # CELLPADDING of the table cells
+ARROW = "→"  # the mark of an audit column's foreign key: created_by uuid → auth.users
 KIND_WORDS = {"view": "view", "matview": "materialized view", "partitioned": "partitioned table",
               "foreign": "foreign table"}
 
 
 def table_label(table: Table, name: str, columns: tuple[Column, ...], markers: dict,
-                marks: Marks, *, focus: bool = False, sizes: bool = False, hidden: int = 0) -> str:
-    """The ``<…>`` label of ``table``, drawn as ``name`` with the given ``columns``."""
+                marks: Marks, *, focus: bool = False, sizes: bool = False, hidden: int = 0,
+                audit: dict[str, str] | None = None) -> str:
+    """The ``<…>`` label of ``table``, drawn as ``name`` with the given ``columns``; ``audit``
+    maps audit columns to the table their foreign key references, marked after their type."""
     level = marks.level(table.key)
     border = style.LEVEL_BORDER.get(level, style.BORDER)
     rows = [header(table, name, focus), badge_row(table, sizes)]
     position = {c.name: i for i, c in enumerate(table.columns)}
-    rows += [column_row(table, position[c.name], c, markers.get(c.name, ()), marks)
-             for c in columns]
+    audit = audit or {}
+    rows += [column_row(table, position[c.name], c, markers.get(c.name, ()), marks,
+                        audit.get(c.name)) for c in columns]
     if hidden:
         more = f"+{hidden} more columns"
         rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT"{width(more, style.SMALL)}>'
                     f'{small(more)}</TD></TR>')
     thickness = "3" if level else "1"
-    return (f'<<TABLE BORDER="{thickness}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+    return (f'<<TABLE BORDER="{thickness}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{PADDING}" '
             f'COLOR="{border}" BGCOLOR="white">{"".join(rows)}</TABLE>>')
 
 
@@ -90,8 +95,9 @@ def short_number(value: int) -> str:
 
 
 def column_row(table: Table, index: int, column: Column, keys: tuple[str, ...],
-               marks: Marks) -> str:
-    """One column (the ``index``-th): markers, name, type and ``null`` when it accepts NULL."""
+               marks: Marks, target: str | None = None) -> str:
+    """One column (the ``index``-th): markers, name, type (with ``→ target`` for an audit
+    column whose foreign key is not drawn) and ``null`` when it accepts NULL."""
     level = marks.column_level(table.key, column.name)
     fill = f' BGCOLOR="{style.LEVEL_FILL[level]}"' if level else ""
     tip = column_tooltip(marks, table, column)
@@ -100,10 +106,23 @@ def column_row(table: Table, index: int, column: Column, keys: tuple[str, ...],
     return (f'<TR><TD ALIGN="LEFT"{width(marked, style.SMALL)} PORT="{port(index, "l")}"{fill}>'
             f'{small(html(marked))}</TD>'
             f'<TD ALIGN="LEFT"{width(column.name, style.FONT_SIZE)}{fill}{tip}>{html(column.name)}</TD>'
-            f'<TD ALIGN="LEFT"{width(column.type, style.FONT_SIZE)}{fill}>'
-            f'<FONT COLOR="{style.MUTED}">{html(column.type)}</FONT></TD>'
+            f'{type_cell(column, target, fill)}'
             f'<TD ALIGN="RIGHT"{width(null, style.SMALL)} PORT="{port(index, "r")}"{fill}>'
             f'{small("<I>null</I>") if null else ""}</TD></TR>')
+
+
+def type_cell(column: Column, target: str | None, fill: str) -> str:
+    """The column's type, muted; for an audit key, ``uuid → auth.users``. One font for the
+    whole cell: a renderer places each font change by Helvetica's widths, so a second font
+    in the cell would start inside a wider font's first part."""
+    if not target:
+        text, tip = column.type, ""
+    else:
+        text = f"{column.type} {ARROW} {target}"
+        words = f"{column.name} references {target} (audit column: audit_edges=True draws the line)"
+        tip = f' TOOLTIP="{html(words)}"'
+    return (f'<TD ALIGN="LEFT"{width(text, style.FONT_SIZE)}{fill}{tip}>'
+            f'<FONT COLOR="{style.MUTED}">{html(text)}</FONT></TD>')
 
 
 def column_tooltip(marks: Marks, table: Table, column: Column) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 from . import style
 from .columns import legend_markers
 from .escape import html
+from .html_label import ARROW
 from .text_width import cell_width
 
 PADDING = 2
 
 
-def legend_label(*, focus: bool, implied: bool) -> str:
+def legend_label(*, focus: bool, implied: bool, audit: bool = False) -> str:
     """The ``<…>`` label of the legend node."""
     rows = [f'<TR><TD COLSPAN="2" BGCOLOR="{style.HEADER}"><B>Legend</B></TD></TR>']
     rows += [row(mark, meaning) for mark, meaning in legend_markers()]
@@ -21,6 +22,8 @@ def legend_label(*, focus: bool, implied: bool) -> str:
     rows.append(row("line ends", "crow's foot: many; bar: one; circle: optional (zero allowed)"))
     if implied:
         rows.append(row("dashed line", "implied relationship: no foreign key declares it"))
+    if audit:
+        rows.append(row(f"{ARROW} table", "audit column's foreign key, not drawn as a line"))
     return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{PADDING}" '
             f'COLOR="{style.BORDER}" BGCOLOR="white">{"".join(rows)}</TABLE>>')
 

@@ -32,7 +32,8 @@ def mermaid_text(selection: Selection) -> str:
     lines += [f"%% note: {one_line(note)}" for note in selection.notes]
     lines.append("erDiagram")
     for table in selection.tables:
-        lines += entity(table, names[table.key], selection.shown(table))
+        targets = {c.name: selection.audit_target(table.key, c.name) for c in table.columns}
+        lines += entity(table, names[table.key], selection.shown(table), targets)
     lines += [relationship(rel, names) for rel in selection.relationships]
     return "\n".join(lines) + "\n"
 
@@ -54,15 +55,17 @@ def entity_text(label: str) -> str:
     return "".join("_" if ch in NAME_FORBIDDEN or is_control(ch) else ch for ch in label)
 
 
-def entity(table: Table, name: str, columns: tuple[Column, ...]) -> list[str]:
+def entity(table: Table, name: str, columns: tuple[Column, ...], targets: dict) -> list[str]:
     if not columns:
         return [f"    {name}"]
     keys = markers(table)
-    return [f"    {name} {{", *(attribute(c, keys.get(c.name, ())) for c in columns), "    }"]
+    return [f"    {name} {{",
+            *(attribute(c, keys.get(c.name, ()), targets.get(c.name)) for c in columns), "    }"]
 
 
-def attribute(column: Column, marks: tuple[str, ...]) -> str:
-    """``type name PK, FK "comment"``."""
+def attribute(column: Column, marks: tuple[str, ...], target: str | None = None) -> str:
+    """``type name PK, FK "comment"``; the comment names the table an audit key references
+    when the diagram marks it rather than drawing it (``"null; → auth.users"``)."""
     name = word(column.name)
     parts = [word(column.type), name]
     keys = [KEYS[m] for m in marks if m in KEYS]
@@ -71,6 +74,8 @@ def attribute(column: Column, marks: tuple[str, ...]) -> str:
     notes = [f"column {column.name}"] if name != column.name else []
     if column.nullable:
         notes.append("null")
+    if target:
+        notes.append(f"→ {target}")
     if notes:
         parts.append(f'"{comment_text("; ".join(notes))}"')
     return "        " + " ".join(parts)

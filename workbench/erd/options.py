@@ -29,6 +29,7 @@ class Options:
     exclude: tuple[str, ...] = ()
     columns: str = "auto"
     hide_audit: bool = False
+    audit_edges: bool = False
     audit_columns: tuple[str, ...] = AUDIT_COLUMNS
     implied: bool = False
     highlight: bool = True
@@ -42,6 +43,11 @@ class Options:
     @property
     def kinds(self) -> tuple[str, ...]:
         return TABLE_KINDS + VIEW_KINDS if self.views else TABLE_KINDS
+
+    @property
+    def audit_marks(self) -> bool:
+        """Whether foreign keys on audit columns show as marks on their columns, not as edges."""
+        return not (self.hide_audit or self.audit_edges)
 
 
 def make_options(focus=None, **choices) -> Options:

@@ -36,6 +36,7 @@ class Selection:
     title: str
     notes: tuple[str, ...]
     options: Options
+    audit: tuple[Relationship, ...] = ()
 
     @property
     def keys(self) -> tuple[Key, ...]:
@@ -52,6 +53,19 @@ class Selection:
     def shown(self, table: Table) -> tuple[Column, ...]:
         """The columns of ``table`` this diagram shows."""
         return self._shown[table.key]
+
+    def audit_target(self, key: Key, column: str) -> str | None:
+        """The table an audit column of ``key`` references, as the mark on it says it
+        (``auth.users``), when its foreign key is a mark rather than an edge."""
+        return self._audit_targets.get((key, column))
+
+    @cached_property
+    def _audit_targets(self) -> dict[tuple[Key, str], str]:
+        targets = {}
+        for rel in self.audit:
+            name = rel.parent[1] if rel.parent[0] == rel.child[0] else ".".join(rel.parent)
+            targets.update({(rel.child, column): name for column in rel.columns})
+        return targets
 
     @cached_property
     def _by_key(self) -> dict[Key, Table]:
@@ -75,10 +89,12 @@ def select(schema, options: Options) -> Selection:
     drawn = tuple(r for r in usable if r.child in keys and r.parent in keys)
     notes += left_out_relationships(every, keys, pool, options)
     columns, column_note = column_mode(options.columns, len(tables))
+    audit = audit_marks(tables, options)
     return Selection(tables=tables, relationships=drawn, focus=focus, columns=columns,
                      qualify=len({t.schema for t in tables}) > 1,
                      title=title(tables, drawn, focus, options),
-                     notes=tuple(notes + column_note), options=options)
+                     notes=tuple(notes + audit_note(audit) + column_note), options=options,
+                     audit=audit)
 
 
 def resolve_focus(schema, names: Iterable[str]) -> tuple[Key, ...]:
@@ -150,13 +166,31 @@ def skipped_notes(skipped: dict[str, int]) -> list[str]:
 
 
 def relationships(tables: Iterable[Table], options: Options) -> list[Relationship]:
-    """Foreign keys of ``tables`` (without audit ones when hidden), plus implied ones if asked."""
+    """Foreign keys of ``tables`` (audit ones only when drawn as edges), plus implied ones."""
     tables = list(tables)
+    audit_lines = options.audit_edges and not options.hide_audit
     found = [r for r in foreign_key_relationships(tables)
-             if not (options.hide_audit and is_audit(r, options.audit_columns))]
+             if audit_lines or not is_audit(r, options.audit_columns)]
     if options.implied:
         found += implied(tables)
     return found
+
+
+def audit_marks(tables: Iterable[Table], options: Options) -> tuple[Relationship, ...]:
+    """The foreign keys on audit columns of ``tables`` shown as marks on their columns
+    (``created_by → auth.users``), unless audit columns are hidden or their edges drawn."""
+    if not options.audit_marks:
+        return ()
+    return tuple(r for r in foreign_key_relationships(tables) if is_audit(r, options.audit_columns))
+
+
+def audit_note(audit: tuple[Relationship, ...]) -> list[str]:
+    """A note saying which audit foreign keys are marks rather than lines."""
+    if not audit:
+        return []
+    columns = ", ".join(sorted({c for rel in audit for c in rel.columns}))
+    return [f"{plural(len(audit), 'audit foreign key')} ({columns}) shown as → marks, not lines "
+            "(audit_edges=True draws them)"]
 
 
 def neighbourhood(focus: tuple[Key, ...], rels: list[Relationship], options: Options) -> set[Key]:
