@@ -1,3 +1,7 @@
+import shutil
+import subprocess
+from pathlib import Path
+
 import graphviz
 import psycopg
 import pytest
@@ -78,3 +82,50 @@ def test_pure_renderer_keeps_long_and_foreign_names_inside_their_boxes(pure, scr
     svg = erd(schema).svg()
     assert svg_layout.collisions(svg) == []
     assert svg_layout.clipped(svg) == []
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_system_packages(tmp_path, *args, uid=0, dot=False):
+    """scripts/system-packages.sh with stand-ins for id, apt-get (and dot) on an empty PATH;
+    returns the script's result and the apt-get commands it ran."""
+    bin_dir, calls = tmp_path / "bin", tmp_path / "apt-get calls"
+    bin_dir.mkdir(parents=True)
+    stand_ins = {"id": f"echo {uid}", "apt-get": f'echo "apt-get $*" >> "{calls}"'}
+    if dot:
+        stand_ins["dot"] = "exit 0"
+    for name, body in stand_ins.items():
+        (bin_dir / name).write_text(f"#!{shutil.which('sh')}\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    result = subprocess.run([shutil.which("bash"), str(ROOT / "scripts/system-packages.sh"), *args],
+                            env={"PATH": str(bin_dir)}, capture_output=True, text=True)
+    return result, calls.read_text().splitlines() if calls.exists() else []
+
+
+def test_lab_installs_graphviz_as_root_after_one_apt_get_update(tmp_path):
+    result, calls = run_system_packages(tmp_path, "lab")
+    assert result.returncode == 0
+    assert calls == ["apt-get update -qq",
+                     "apt-get install -y -qq --no-install-recommends graphviz"]
+
+
+def test_test_tiers_install_graphviz_with_the_browser(tmp_path):
+    result, calls = run_system_packages(tmp_path)
+    assert result.returncode == 0 and calls[0] == "apt-get update -qq" and len(calls) == 2
+    assert {"graphviz", "chromium"} <= set(calls[1].split())
+
+
+def test_system_packages_skip_with_a_note_where_they_may_not_install(tmp_path):
+    result, calls = run_system_packages(tmp_path, "lab", uid=1000)
+    assert result.returncode == 0 and calls == []
+    assert "not installing graphviz" in result.stderr and "graphviz-pure" in result.stderr
+    installed, calls = run_system_packages(tmp_path / "with dot", "lab", dot=True)
+    assert installed.returncode == 0 and calls == [] and installed.stderr == ""
+
+
+def test_make_lab_installs_system_packages_before_starting():
+    steps = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    install = steps.index("scripts/system-packages.sh lab")
+    assert install < next(n for n, step in enumerate(steps) if step.endswith("workbench lab --port 8888"))
