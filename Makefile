@@ -11,6 +11,7 @@ PORT   ?= 8888
 .PHONY: lab test demo install system-packages bench screenshots stop clean
 
 lab: $(STAMP)
+	@scripts/system-packages.sh lab
 	$(BIN)/workbench demo
 	$(BIN)/workbench lab --port $(PORT)
 
