@@ -9,6 +9,7 @@ shape that were not named become a question: rename, or drop and add?
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
 import pglast
 from pglast import ast
@@ -237,8 +238,19 @@ def column_questions(old: Table, new: Table, renames: Renames) -> list[Question]
     asked = []
     for column in sorted(gone, key=lambda c: c.name):
         matches = [c for c in came if c.type == column.type]
-        if len(matches) == 1:
+        best = likeliest(column.name, [c.name for c in matches])
+        if best is not None:
+            came = [c for c in came if c.name != best]
             asked.append(Question("column", f"{old.schema}.{old.name}.{column.name}",
-                                  f"{new.schema}.{new.name}.{matches[0].name}",
-                                  f"{old.schema}.{old.name}.{column.name}", matches[0].name))
+                                  f"{new.schema}.{new.name}.{best}",
+                                  f"{old.schema}.{old.name}.{column.name}", best))
     return asked
+
+
+def likeliest(name: str, candidates: list[str]) -> str | None:
+    """The candidate most like ``name`` (the only one, or the clearly closest spelling)."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    scored = sorted(((SequenceMatcher(None, name, c).ratio(), c) for c in candidates), reverse=True)
+    (first, best), (second, _) = scored[0], scored[1]
+    return best if first >= 0.5 and first - second >= 0.15 else None

@@ -40,7 +40,7 @@ class Sandbox:
         state = "dropped" if self.session.conn.closed else f"database {self.name}"
         return f"<Sandbox of {self.original.database}: {state}>"
 
-    def execute(self, text: str) -> Sandbox:
+    def execute(self, text: str) -> None:
         """Run ``text`` (one or more statements) in the sandbox, committed there; a failing
         statement is a clear error and leaves the sandbox as it was."""
         try:
@@ -49,7 +49,6 @@ class Sandbox:
         except DryRunError as exc:
             raise WorkbenchError(exc.what, where=exc.where,
                                  hint="fix the statement; the sandbox is unchanged") from None
-        return self
 
     @property
     def schema(self) -> Schema:
