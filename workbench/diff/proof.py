@@ -18,7 +18,7 @@ from ..catalog.diff import SchemaDiff, diff
 from ..drafts.dryrun import DryRunError, apply
 from ..errors import WorkbenchError
 from .scratch import fresh_database
-from .model import script
+from .model import runs, script
 
 
 @dataclass(frozen=True)
@@ -80,27 +80,39 @@ def verify(migration, target=None, *, base: Schema | None = None) -> Proof:
     with fresh_database(admin) as dsn, psycopg.connect(dsn, autocommit=True) as conn:
         build = diff_sql(inspect(conn), base or before, allow_destructive=True)
         try:
-            run(conn, build.up_sql, "building the current schema")
+            run(conn, build.up, "building the current schema")
             setup = compare(inspect(conn, schemas=schemas), before)
-            run(conn, migration.up_sql, "up")
+            run(conn, migration.up, "up")
             up = compare(inspect(conn, schemas=schemas), after)
-            run(conn, migration.down_sql, "down")
+            run(conn, migration.down, "down")
             down = compare(inspect(conn, schemas=schemas), before)
         except DryRunError as exc:
             return Proof(error=exc.message)
     return Proof(setup, up, down)
 
 
-def run(conn, text: str, step: str) -> None:
-    """Run ``text`` in one transaction, committed (``CONCURRENTLY`` stripped: it is one
-    transaction here, the export runs it outside one)."""
-    if not text.strip():
-        return
-    with conn.transaction():
-        try:
-            apply(conn, text, step)
-        except DryRunError as exc:
-            raise DryRunError(exc.what, where=exc.where, hint=exc.hint) from None
+def run(conn, statements, step: str) -> None:
+    """Run ``statements`` as a migration runner does: each run of transactional ones in one
+    transaction (with the migration header), committed; the others (``CONCURRENTLY``,
+    ``ALTER TYPE … ADD VALUE``) each on its own, outside any transaction."""
+    for transactional, group in runs(statements):
+        if not transactional:
+            for statement in group:
+                outside_transaction(conn, statement.sql, step)
+            continue
+        with conn.transaction():
+            try:
+                apply(conn, script(group), step)
+            except DryRunError as exc:
+                raise DryRunError(exc.what, where=exc.where, hint=exc.hint) from None
+
+
+def outside_transaction(conn, sql: str, step: str) -> None:
+    """Run one statement in autocommit mode; a failure is a :class:`DryRunError` naming it."""
+    try:
+        conn.execute(sql)
+    except psycopg.Error as exc:
+        raise DryRunError(f"{step} failed: {str(exc).strip().splitlines()[0]}", where=sql) from None
 
 
 def compare(found: Schema, wanted: Schema) -> SchemaDiff:

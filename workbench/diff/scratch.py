@@ -93,6 +93,37 @@ def empty(conn, public: tuple) -> None:
             conn.execute(sql.SQL("GRANT {} ON SCHEMA public TO {}{}").format(
                 sql.SQL(privilege), role, option))
         conn.execute(sql.SQL("COMMENT ON SCHEMA public IS {}").format(sql.Literal(comment)))
+        reset_default_privileges(conn)
+
+
+DEFAULT_PRIVILEGE_WORDS = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES",
+                           "n": "SCHEMAS"}
+
+
+def reset_default_privileges(conn) -> None:
+    """Give the database-wide default privileges back their built-in values (the entries of
+    one schema went with it): revoke everything from everyone named, grant the built-in."""
+    rows = conn.execute(
+        "SELECT pg_get_userbyid(d.defaclrole), d.defaclobjtype, "
+        "ARRAY(SELECT DISTINCT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END "
+        "      FROM aclexplode(d.defaclacl) x), "
+        "ARRAY(SELECT ARRAY[CASE WHEN b.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(b.grantee) END, "
+        "                   b.privilege_type] "
+        "      FROM aclexplode(acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' "
+        "                                 ELSE d.defaclobjtype END, d.defaclrole)) b) "
+        "FROM pg_default_acl d WHERE d.defaclnamespace = 0").fetchall()
+    for role, kind, grantees, builtin in rows:
+        prefix = sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} ").format(sql.Identifier(role))
+        objects = sql.SQL(DEFAULT_PRIVILEGE_WORDS[kind])
+        for grantee in grantees:
+            conn.execute(prefix + sql.SQL("REVOKE ALL ON {} FROM {}").format(objects, role_name(grantee)))
+        for grantee, privilege in builtin:
+            conn.execute(prefix + sql.SQL("GRANT {} ON {} TO {}").format(
+                sql.SQL(privilege), objects, role_name(grantee)))
+
+
+def role_name(name: str) -> sql.Composable:
+    return sql.SQL("PUBLIC") if name == "PUBLIC" else sql.Identifier(name)
 
 
 def drop(admin_dsn: str, name: str) -> None:
