@@ -12,7 +12,8 @@ from dataclasses import replace
 
 from ..catalog import Schema
 from . import columns as _columns  # noqa: F401  (planned from tables)
-from . import comments, constraints, functions, grants, indexes, policies, schemas, tables, triggers, types, views
+from . import (comments, constraints, default_privileges, functions, grants, indexes, policies, schemas,
+               tables, triggers, types, views)
 from .model import DiffError, Migration
 from .planner import Planner
 from .renames import Renames, questions_between
@@ -21,7 +22,7 @@ from .renames import Renames, questions_between
 IGNORED_TABLES = ("alembic_version",)
 
 KINDS = (schemas, types, functions, tables, views, constraints, indexes, triggers, policies, grants,
-         comments)
+         default_privileges, comments)
 
 
 def plan(before: Schema, after: Schema, renames: Renames) -> Planner:
