@@ -56,22 +56,28 @@ def add_column(p, table: Table, column: Column) -> None:
 
 
 def alter_column(p, table: Table, old: Column, new: Column) -> None:
+    """The ``ALTER COLUMN`` statements that take ``old`` to ``new``."""
     target, ref = table.qualname, quote_ident(new.name)
     alter = f"ALTER TABLE {target} ALTER COLUMN {ref}"
     if (old.generated, old.generated_kind) != (new.generated, new.generated_kind):
-        regenerate(p, table, old, new)
-        return
-    if old.identity and old.identity != new.identity:
+        if not generation(p, table, old, new):
+            return
+    if old.identity and new.identity and old.identity != new.identity:
+        p.emit(phases.ALTER_COLUMN, f"{alter} SET GENERATED {new.identity.upper()};", target)
+    elif old.identity and old.identity != new.identity:
         p.emit(phases.ALTER_COLUMN, f"{alter} DROP IDENTITY;", target)
     if old.default is not None and old.default != new.default and not new.identity:
         p.emit(phases.ALTER_COLUMN, f"{alter} DROP DEFAULT;", target)
+    elif new.default is not None and old.default == new.default and p.calls_recreated_function(new.default):
+        p.emit(phases.DROP_COLUMN, f"{alter} DROP DEFAULT;", target)  # before the function goes
+        p.emit(phases.ALTER_COLUMN, f"{alter} SET DEFAULT {new.default};", target, order=2)
     if old.type != new.type or old.collation != new.collation:
         retype(p, table, old, new)
     if old.nullable != new.nullable:
         p.emit(phases.ALTER_COLUMN, f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL;", target, order=2)
     if new.default is not None and old.default != new.default:
         p.emit(phases.ALTER_COLUMN, f"{alter} SET DEFAULT {new.default};", target, order=2)
-    if new.identity and old.identity != new.identity:
+    if new.identity and not old.identity:
         p.emit(phases.ALTER_COLUMN, f"{alter} ADD GENERATED {new.identity.upper()} AS IDENTITY;", target,
                order=2)
 
@@ -88,12 +94,32 @@ def retype(p, table: Table, old: Column, new: Column) -> None:
            destructive=f"{table.schema}.{table.name}.{new.name}: {change.lossy}" if change.lossy else "")
 
 
+def generation(p, table: Table, old: Column, new: Column) -> bool:
+    """A change of what generates a column's values. A stored column becoming plain keeps its
+    values (``DROP EXPRESSION``); a new expression of the same kind is ``SET EXPRESSION``
+    from PostgreSQL 17; anything else drops the column and adds it again. Returns whether
+    the column's other properties are left to alter."""
+    alter = f"ALTER TABLE {table.qualname} ALTER COLUMN {quote_ident(new.name)}"
+    if old.generated_kind == "stored" and new.generated is None:
+        p.emit(phases.ALTER_COLUMN, f"{alter} DROP EXPRESSION;", table.qualname)
+        return True
+    if old.generated_kind == new.generated_kind and old.generated is not None and new.generated is not None \
+            and p.after.server_version_num >= 170000:
+        p.emit(phases.ALTER_COLUMN, f"{alter} SET EXPRESSION AS ({new.generated});", table.qualname)
+        return True
+    regenerate(p, table, old, new)
+    return False
+
+
 def regenerate(p, table: Table, old: Column, new: Column) -> None:
-    """A generated column whose expression changes is dropped and added again (its values are
-    derived, so nothing is lost)."""
+    """A column dropped and added again with its new generation. A generated column's values
+    are derived, so nothing is lost unless it becomes a plain one (it is then empty) or a
+    plain one becomes generated (its values are replaced)."""
     target = table.qualname
     p.dropped_columns.add((table.key, new.name))
+    where = f"{table.schema}.{table.name}.{old.name}"
+    why = (f"drops the values of {where}, now generated" if old.generated is None else
+           f"{where} is no longer generated: it is added again empty" if new.generated is None else "")
     p.emit(phases.DROP_COLUMN, f"ALTER TABLE {target} DROP COLUMN {quote_ident(old.name)};", target,
-           destructive="" if old.generated is not None else
-           f"drops the values of {table.schema}.{table.name}.{old.name}, now generated")
+           destructive=why)
     p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ADD COLUMN {definition(new)};", target)

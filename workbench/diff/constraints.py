@@ -2,7 +2,9 @@
 
 On a table that already holds rows, a new foreign key or check is added ``NOT VALID`` and then
 validated, so the long scan does not block writes. A constraint whose only change is being
-validated gets ``VALIDATE CONSTRAINT``. Constraints a partition inherits come with it.
+validated gets ``VALIDATE CONSTRAINT``. Constraints a partition inherits come with it. A
+check that reads a column moved to a recreated enum, or calls a recreated function, is dropped
+and added again.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ def own_constraints(table: Table) -> list[Constraint]:
 
 
 def plan_table(p, old: Table, new: Table) -> None:
-    was = {c.name: c for c in own_constraints(old)}
+    was = {c.name: c for c in (old.constraints if detached(old, new) else own_constraints(old))}
     now = {c.name: c for c in own_constraints(new)}
     for old_name, new_name in renamed(was, now):
         p.emit(phases.RENAME, f"ALTER TABLE {new.qualname} RENAME CONSTRAINT {quote_ident(old_name)} "
@@ -47,11 +49,28 @@ def plan_table(p, old: Table, new: Table) -> None:
         add(p, new, now[name], new_table=False)
     for name in sorted(was.keys() & now.keys()):
         before, after = was[name], now[name]
-        if not same_shape(before, after) or (before.validated and not after.validated):
+        if not same_shape(before, after) or (before.validated and not after.validated) \
+                or must_rebuild(p, new, after):
             drop(p, old, before)
             add(p, new, after, new_table=False)
         elif not before.validated and after.validated:
             validate(p, new, after)
+
+
+def must_rebuild(p, table: Table, constraint: Constraint) -> bool:
+    """Whether a check must be dropped and added again although it is unchanged: it reads a
+    column moved to a recreated enum (its labels would keep the old type) or calls a
+    function that is recreated."""
+    if constraint.kind != "check" or not (p.recast_columns or p.recreated_functions):
+        return False
+    if any((table.key, column) in p.recast_columns for column in constraint.columns):
+        return True
+    return p.calls_recreated_function(constraint.definition)
+
+
+def detached(old: Table, new: Table) -> bool:
+    """Whether ``old`` leaves its partitioned parent: the constraints it inherited stay, its own."""
+    return bool(old.partition_of) and not new.partition_of
 
 
 def renamed(was: dict, now: dict) -> list[tuple[str, str]]:

@@ -16,8 +16,9 @@ from .sqltext import strip_semicolon
 
 @lru_cache(maxsize=16384)
 def names_in(sql: str | None) -> tuple[frozenset, frozenset, frozenset]:
-    """``(relations, functions, columns)`` named by ``sql`` (a statement or an expression):
-    relations and functions as ``(schema or None, name)``, columns by their last name part."""
+    """``(relations, functions, columns)`` named by ``sql`` (a statement, an expression or a
+    constraint definition): relations and functions as ``(schema or None, name)``, columns by
+    their last name part."""
     if not sql:
         return frozenset(), frozenset(), frozenset()
     tree = _parse(sql)
@@ -29,8 +30,9 @@ def names_in(sql: str | None) -> tuple[frozenset, frozenset, frozenset]:
 
 
 def _parse(sql: str):
+    """A statement, an expression, or a constraint definition (``CHECK (…)``), parsed."""
     text = strip_semicolon(sql)
-    for attempt in (text, f"SELECT {text}"):
+    for attempt in (text, f"SELECT {text}", f"ALTER TABLE t ADD {text}"):
         try:
             return pglast.parse_sql(attempt)
         except pglast.parser.ParseError:

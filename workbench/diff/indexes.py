@@ -1,6 +1,7 @@
 """Indexes (constraint indexes come with their constraints; a partition's copies of its
 parent's indexes come with the parent's). On a table that already exists, indexes are created
-and dropped ``CONCURRENTLY``, which PostgreSQL runs outside a transaction."""
+and dropped ``CONCURRENTLY``, which PostgreSQL runs outside a transaction. An index on a
+partitioned table is created for its partitions too (never ``ON ONLY``)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -9,29 +10,45 @@ from pglast.stream import RawStream
 
 from ..catalog.model import Index, Table
 from . import phases
+from .deps import columns_of
 from .sqltext import concurrent_index, index_statement, qualified, quote_ident
 
 
 def plan(p) -> None:
+    """Create, drop, rename and rebuild the indexes of every table and materialized view."""
     for table in p.added_tables(("table", "partitioned", "matview")):
-        for index in own_indexes(p.after, table):
+        for index in own_indexes(table):
             create(p, table, index, concurrently=False)
     for old, new in p.kept_tables(("table", "partitioned", "matview")):
         if old.kind != new.kind or new.key in p.recreate_views:
-            for index in own_indexes(p.after, new):
+            for index in own_indexes(new):
                 create(p, new, index, concurrently=False)
             continue
         plan_table(p, old, new)
 
 
-def own_indexes(schema, table: Table) -> list[Index]:
+def own_indexes(table: Table) -> list[Index]:
     """The indexes made for ``table`` itself: not a constraint's, not copies of a parent's."""
     return [i for i in table.indexes if i.constraint is None and i.partition_of is None]
 
 
+def present_before(old: Table, new: Table) -> dict:
+    """The indexes of ``old`` that stand on their own once its partition changes are made:
+    its own, plus the copies a detached partition keeps; less the own indexes an attached
+    partition hands to its new parent's index (same name and definition)."""
+    found = {i.name: i for i in own_indexes(old)}
+    if old.partition_of and not new.partition_of:
+        found.update({i.name: i for i in old.indexes if i.constraint is None})
+    if new.partition_of and not old.partition_of:
+        copies = {i.name: i for i in new.indexes if i.constraint is None and i.partition_of}
+        found = {name: i for name, i in found.items()
+                 if name not in copies or anonymous(copies[name].definition) != anonymous(i.definition)}
+    return found
+
+
 def plan_table(p, old: Table, new: Table) -> None:
-    was = {i.name: i for i in own_indexes(p.before, old)}
-    now = {i.name: i for i in own_indexes(p.after, new)}
+    was = present_before(old, new)
+    now = {i.name: i for i in own_indexes(new)}
     live = new.kind == "table"
     for old_name, new_name in renamed(was, now):
         p.emit(phases.RENAME, f"ALTER INDEX {qualified(new.schema, old_name)} RENAME TO {quote_ident(new_name)};",
@@ -39,13 +56,36 @@ def plan_table(p, old: Table, new: Table) -> None:
         was[new_name] = now[new_name]
         del was[old_name]
     for name in sorted(was.keys() - now.keys()):
-        drop(p, old, was[name], concurrently=live)
+        if was[name].partition_of:  # the copy a detached partition keeps: after the DETACH
+            drop(p, old, was[name], concurrently=False, phase=phases.DETACH_PARTITION)
+        else:
+            drop(p, old, was[name], concurrently=live)
     for name in sorted(now.keys() - was.keys()):
         create(p, new, now[name], concurrently=live)
     for name in sorted(was.keys() & now.keys()):
         if anonymous(was[name].definition) != anonymous(now[name].definition):
             drop(p, old, was[name], concurrently=live)
             create(p, new, now[name], concurrently=live)
+        elif must_rebuild(p, new, now[name]):
+            drop(p, old, was[name], concurrently=False)
+            create(p, new, now[name], concurrently=False)
+
+
+def must_rebuild(p, table: Table, index: Index) -> bool:
+    """Whether an unchanged index must be dropped and made again: its expressions or
+    predicate read a column moved to a recreated enum, or call a recreated function. (The
+    table is rewritten then anyway, so this runs in the migration's transaction.)"""
+    if not p.recast_columns and not p.recreated_functions:
+        return False
+    texts = [index.predicate, *(key for key in index.columns if key not in column_names(table))]
+    read = set().union(*(columns_of(t) for t in texts if t))
+    if any((table.key, column) in p.recast_columns for column in read):
+        return True
+    return any(p.calls_recreated_function(t) for t in texts if t)
+
+
+def column_names(table: Table) -> set[str]:
+    return {c.name for c in table.columns}
 
 
 def renamed(was: dict, now: dict) -> list[tuple[str, str]]:
@@ -68,13 +108,28 @@ def anonymous(definition: str) -> str:
     return RawStream()(stmt)
 
 
+@lru_cache(maxsize=65536)
+def with_partitions(definition: str) -> str:
+    """A partitioned table's index definition (``ON ONLY``) as the statement that makes the
+    index of every partition too."""
+    stmt = index_statement(definition)
+    stmt.relation.inh = True
+    return RawStream()(stmt)
+
+
 def create(p, table: Table, index: Index, *, concurrently: bool) -> None:
-    sql = concurrent_index(index.definition) if concurrently else index.definition
+    """``CREATE INDEX`` (``CONCURRENTLY`` on a table that holds rows)."""
+    if table.kind == "partitioned":
+        sql = with_partitions(index.definition)
+    else:
+        sql = concurrent_index(index.definition) if concurrently else index.definition
     phase = phases.VIEW_INDEX if table.kind == "matview" else phases.CREATE_INDEX
     p.emit(phase, sql, qualified(index.schema, index.name), transactional=not concurrently)
 
 
-def drop(p, table: Table, index: Index, *, concurrently: bool) -> None:
+def drop(p, table: Table, index: Index, *, concurrently: bool, phase: int = phases.DROP_INDEX) -> None:
+    """``DROP INDEX`` (``CONCURRENTLY`` on a table that holds rows)."""
     word = "CONCURRENTLY " if concurrently else ""
-    p.emit(phases.DROP_INDEX, f"DROP INDEX {word}{qualified(index.schema, index.name)};",
-           qualified(index.schema, index.name), transactional=not concurrently)
+    p.emit(phase, f"DROP INDEX {word}{qualified(index.schema, index.name)};",
+           qualified(index.schema, index.name), transactional=not concurrently,
+           order=1 if phase == phases.DETACH_PARTITION else 0)

@@ -4,6 +4,7 @@ Drops run first, dependents before what they depend on; then creates, each kind 
 may need. Within a phase, statements keep the order their producer gave (views, partitions
 and tables are produced in dependency order), else they sort by target.
 """
+ENUM_VALUE = 1  # outside the transaction: a label added in one cannot be used until it commits
 RENAME = 5
 DROP_POLICY = 10
 DROP_TRIGGER = 11
@@ -43,3 +44,4 @@ DROP_OLD_TYPE = 49
 GRANT = 50
 OWNER = 51
 COMMENT = 52
+DEFAULT_PRIVILEGE = 53  # last: the objects the migration makes get the defaults in force before it

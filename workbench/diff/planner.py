@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import Schema
 from ..catalog.model import Table
+from .deps import functions_of
 from .model import Statement
 
 RELATION_KINDS = ("table", "partitioned", "foreign")
@@ -30,12 +31,14 @@ class Planner:
     recreate_triggers: set = field(default_factory=set)
     recreated_functions: set = field(default_factory=set)
     retyped_columns: set = field(default_factory=set)
+    recast_columns: set = field(default_factory=set)  # moved to a recreated enum type
     dropped_columns: set = field(default_factory=set)
     reset_grants: set = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.old_tables = {t.key: t for t in self.before.objects.tables}
         self.new_tables = {t.key: t for t in self.after.objects.tables}
+        self._emitted: set[tuple[str, int]] = set()
 
     def emit(self, phase: int, sql: str, target: str, *, destructive: str = "",
              transactional: bool = True, order: int = 0) -> None:
@@ -43,11 +46,13 @@ class Planner:
         sql = sql.rstrip()
         if not sql.endswith(";"):
             sql += ";"
-        if any(s.sql == sql and s.phase == phase for s in self.statements):
+        if (sql, phase) in self._emitted:
             return  # two kinds asked for the same statement (an enum's column default, say)
+        self._emitted.add((sql, phase))
         self.statements.append(Statement(sql, phase, target, destructive, transactional, order))
 
     def note(self, text: str) -> None:
+        """Add a note for the reviewer (once)."""
         if text not in self.notes:
             self.notes.append(text)
 
@@ -65,6 +70,13 @@ class Planner:
     def removed_tables(self, kinds=RELATION_KINDS) -> list[Table]:
         return [self.old_tables[k] for k in sorted(self.old_tables.keys() - self.new_tables.keys())
                 if self.old_tables[k].kind in kinds]
+
+    def calls_recreated_function(self, sql: str | None) -> bool:
+        """Whether ``sql`` calls a function this migration drops and creates again."""
+        if not sql or not self.recreated_functions:
+            return False
+        names = {name for _, name in self.recreated_functions}
+        return any(name in names for _, name in functions_of(sql))
 
     def is_new(self, key) -> bool:
         """Whether relation ``key`` is created by this migration (absent before)."""

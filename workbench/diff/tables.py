@@ -29,7 +29,8 @@ def plan(p) -> None:
 
 
 def create(p, table: Table) -> None:
-    """``CREATE TABLE``: columns and partitioning; constraints and indexes come later."""
+    """``CREATE TABLE``: columns, partitioning and inheritance; constraints and indexes come
+    later."""
     unlogged = "UNLOGGED " if table.unlogged else ""
     if table.partition_of:
         parent = ".".join(quote_ident(x) for x in table.partition_of)
@@ -43,25 +44,32 @@ def create(p, table: Table) -> None:
         sql += f" PARTITION BY {table.partition_key}"
     if table.options:
         sql += f" WITH ({', '.join(table.options)})"
-    p.emit(phases.CREATE_TABLE, sql + ";", table.qualname, order=depth(p.after, table))
+    p.emit(phases.CREATE_TABLE, sql + ";", table.qualname, order=depth(p.new_tables, table))
     row_security(p, None, table)
 
 
 def drop(p, table: Table) -> None:
+    """``DROP TABLE`` (a partition goes with its parent); foreign keys to other tables
+    dropped too go first, so the tables may go in any order."""
     if table.partition_of and p.is_gone(tuple(table.partition_of)):
         return  # dropped with its parent
+    for fk in table.foreign_keys:
+        if fk.ref_key != table.key and p.is_gone(fk.ref_key) and not fk.inherited:
+            p.emit(phases.DROP_FOREIGN_KEY, f"ALTER TABLE {table.qualname} DROP CONSTRAINT "
+                   f"{quote_ident(fk.name)};", f"{table.qualname}.{fk.name}")
     p.emit(phases.DROP_TABLE, f"DROP TABLE {table.qualname};", table.qualname,
-           order=-depth(p.before, table), destructive=f"drops table {table.schema}.{table.name} and its rows")
+           order=-depth(p.old_tables, table), destructive=f"drops table {table.schema}.{table.name} and its rows")
 
 
-def depth(schema, table: Table) -> int:
-    """How many partition levels sit above ``table`` (parents are created first)."""
-    level, parent = 0, table.partition_of
-    tables = {t.key: t for t in schema.objects.tables} if parent else {}
-    while parent and tuple(parent) in tables and level < 32:
-        level += 1
-        parent = tables[tuple(parent)].partition_of
-    return level
+def depth(tables: dict, table: Table, seen: frozenset = frozenset()) -> int:
+    """How many levels of parents (partitioned or ``INHERITS``) sit above ``table``: parents
+    are created before and dropped after their children."""
+    parents = [tuple(table.partition_of)] if table.partition_of else []
+    parents += [tuple(parent) for parent in table.inherits]
+    parents = [key for key in parents if key in tables and key not in seen]
+    if not parents:
+        return 0
+    return 1 + max(depth(tables, tables[key], seen | {table.key}) for key in parents)
 
 
 def alter(p, old: Table, new: Table) -> None:

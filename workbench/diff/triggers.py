@@ -38,7 +38,8 @@ def own(table: Table) -> list[Trigger]:
 def must_recreate(p, table: Table, old: Trigger, new: Trigger) -> bool:
     if canonical(old.definition) != canonical(new.definition):
         return True
-    if (new.function_schema, new.function_name) in p.recreated_functions:
+    if (new.function_schema, new.function_name) in p.recreated_functions \
+            or p.calls_recreated_function(new.definition):
         return True
     touched = {name for key, name in p.retyped_columns | p.dropped_columns if key == table.key}
     return bool(touched & columns_of(new.definition))

@@ -1,8 +1,11 @@
 """Enum types and sequences.
 
-A label added to an enum is ``ALTER TYPE … ADD VALUE`` at its place. A label removed or
-moved cannot be altered in place: the type is recreated (renamed aside, created anew, its
-columns converted through text, the old type dropped), with a note saying so.
+A label added to an enum is ``ALTER TYPE … ADD VALUE`` at its place, run before the
+migration's transaction (a label added inside a transaction cannot be used by it). A label
+removed or moved cannot be altered in place: the type is recreated (renamed aside, created
+anew, its columns converted through text, the old type dropped), with a note saying so; the
+checks and indexes whose expressions compare those columns with labels are dropped before
+and made again after (their labels would keep the old type).
 """
 from __future__ import annotations
 
@@ -45,17 +48,14 @@ def is_subsequence(short, long) -> bool:
 
 
 def add_values(p, key, was, now) -> None:
-    """``ADD VALUE`` for each new label, placed before the next old one (or after the last)."""
-    present = list(was)
+    """``ADD VALUE`` for each new label in order: after the label before it, or (the first)
+    before the first old one."""
     for index, label in enumerate(now):
-        if label in present:
+        if label in was:
             continue
-        following = next((x for x in now[index + 1:] if x in present), None)
-        place = f" BEFORE {literal(following)}" if following else f" AFTER {literal(present[-1])}" \
-            if present else ""
-        p.emit(phases.CREATE_TYPE, f"ALTER TYPE {qualified(*key)} ADD VALUE {literal(label)}{place};",
-               ".".join(key))
-        present.append(label)
+        place = f" AFTER {literal(now[index - 1])}" if index else f" BEFORE {literal(was[0])}" if was else ""
+        p.emit(phases.ENUM_VALUE, f"ALTER TYPE {qualified(*key)} ADD VALUE {literal(label)}{place};",
+               ".".join(key), transactional=False)
 
 
 def recreate_enum(p, key, was, now) -> None:
@@ -81,6 +81,7 @@ def recreate_enum(p, key, was, now) -> None:
             p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ALTER COLUMN {ref} SET DEFAULT "
                    f"{column.default};", target, order=2)
         p.retyped_columns.add((table.key, column.name))
+        p.recast_columns.add((table.key, column.name))
     p.emit(phases.DROP_OLD_TYPE, f"DROP TYPE {qualified(schema, aside)};", f"{schema}.{name}")
 
 
@@ -116,17 +117,37 @@ def plan_sequences(p) -> None:
             own(p, seq)
     for key in sorted(old.keys() - new.keys()):
         seq = old[key]
-        if seq.owned_by and p.is_gone(seq.owned_by[:2]):
-            continue  # dropped with its table
-        if seq.owned_by and (seq.owned_by[:2], seq.owned_by[2]) in p.dropped_columns:
-            continue  # dropped with its column
+        if seq.owned_by and goes_with_owner(p, seq.owned_by):
+            continue  # dropped with its table or column
         p.emit(phases.DROP_SEQUENCE, f"DROP SEQUENCE {qualified(*key)};", ".".join(key))
     for key in sorted(old.keys() & new.keys()):
         was, now = old[key], new[key]
         if options(was) != options(now):
+            clamp(p, was, now)
             p.emit(phases.CREATE_SEQUENCE, f"ALTER SEQUENCE {qualified(*key)}{options(now)};", ".".join(key))
         if was.owned_by != now.owned_by:
             own(p, now)
+
+
+def goes_with_owner(p, owned_by) -> bool:
+    """Whether the column owning a sequence is dropped (with its table or alone)."""
+    schema, table, column = owned_by
+    if p.is_gone((schema, table)):
+        return True
+    return column not in {c.name for c in p.new_tables[(schema, table)].columns}
+
+
+def clamp(p, was, now) -> None:
+    """Bring the current value into narrower bounds first: ``ALTER SEQUENCE`` refuses
+    bounds that leave the current value outside. Only a value the new bounds exclude moves
+    (to the nearest bound, not yet handed out)."""
+    name = qualified(was.schema, was.name)
+    if now.min_value > was.min_value and now.min_value <= was.max_value:
+        p.emit(phases.CREATE_SEQUENCE, f"SELECT setval({literal(name)}, {now.min_value}, false) "
+               f"FROM {name} WHERE last_value < {now.min_value};", f"{was.schema}.{was.name}")
+    if now.max_value < was.max_value and now.max_value >= was.min_value:
+        p.emit(phases.CREATE_SEQUENCE, f"SELECT setval({literal(name)}, {now.max_value}, false) "
+               f"FROM {name} WHERE last_value > {now.max_value};", f"{was.schema}.{was.name}")
 
 
 def options(seq) -> str:

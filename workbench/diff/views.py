@@ -55,8 +55,11 @@ def must_recreate(p, old: Table, new: Table) -> bool:
 
 
 def reads_changed(p, view: Table) -> bool:
-    """Whether ``view`` reads a column that changes type or goes, or a recreated function."""
+    """Whether ``view`` reads a table that goes, a column that changes type or goes, or a
+    recreated function."""
     relations = {resolve(r, p.old_tables) for r in relations_of(view.view.definition)}
+    if any(key is not None and p.is_gone(key) for key in relations):
+        return True
     columns = columns_of(view.view.definition)
     touched = p.retyped_columns | p.dropped_columns
     if any(key in relations and name in columns for key, name in touched):
