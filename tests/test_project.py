@@ -46,3 +46,28 @@ def test_every_image_and_link_of_the_readme_exists():
     local = [t for t in targets if "://" not in t]
     assert any(t.startswith("docs/screenshots/") for t in local)
     assert [t for t in local if not (ROOT / t).exists()] == []
+
+
+def _two_commands_section() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_says_where_the_workbench_command_lives():
+    section = _two_commands_section()
+    assert "source .venv/bin/activate" in section and ".venv/bin/workbench" in section
+
+
+def test_readme_says_what_the_two_commands_install_and_leave_running():
+    section = _two_commands_section()
+    assert "as root" in section and "apt-get" in section
+    for package in ("graphviz", "chromium", "postgresql-15-hypopg"):
+        assert package in section, package
+    assert "leave the embedded\nserver running" in section and "`make stop`" in section
+    assert "stop:" in (ROOT / "Makefile").read_text()
+
+
+def test_readme_documents_every_exit_code():
+    readme = (ROOT / "README.md").read_text()
+    for code in ("0 success", "1 the check failed", "2 a usage or user", "3 a crash"):
+        assert code in readme, code
