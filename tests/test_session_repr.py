@@ -89,3 +89,16 @@ def test_the_sanitizer_hides_local_folders_left_in_outputs(text):
         text = re.sub(regex, replacement, text)
     assert_no_local_path(text)
     assert "/" not in text
+
+
+def test_the_workbench_line_magic_shows_no_local_path():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import workbench
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "workbench.magics")
+    with workbench.connect() as session:
+        shell.user_ns["session"] = session
+        line = shell.run_line_magic("workbench", "")
+    assert "nursery" in str(line) and "/" not in str(line)

@@ -91,12 +91,10 @@ class WorkbenchMagics(Magics):
 
 
 def describe(session) -> str:
-    """One line about the session's database: name, server version, masked DSN."""
-    from .dsn import mask_dsn
+    """One line about the session's database: name, user and server, free of local paths."""
+    from .session import describe_dsn
 
-    info = session.conn.info
-    version = f"{info.server_version // 10000}.{info.server_version % 100}"
-    return f"database {info.dbname!r} on PostgreSQL {version} ({mask_dsn(session.dsn)})"
+    return describe_dsn(session.dsn, session.conn.info.server_version)
 
 
 def load_ipython_extension(ipython) -> None:

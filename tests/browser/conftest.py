@@ -37,7 +37,7 @@ def jupyterlab(tmp_path_factory):
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(user_settings(folder / "settings"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", "--allow-root",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", "--allow-root",
          f"--notebook-dir={folder / 'notebooks'}", "--LabApp.news_url=None",
          f"--LabApp.workspaces_dir={folder / 'workspaces'}",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
