@@ -197,3 +197,25 @@ def test_a_new_preview_drops_the_results_of_the_old_draft(session):
     press(panel, "Preview")
     assert "SELECT 2;" in text(panel.sql_out)
     assert not panel.dryrun_out.outputs and not panel.rls_out.outputs
+
+
+def test_from_a_sandbox_asks_about_a_rename_then_drafts_it_proven(session):
+    panel = drafting_panel(session, inspect(session, schemas=["shop"]), "from a sandbox",
+                           title="Orders say who placed them",
+                           sql="ALTER TABLE shop.members RENAME COLUMN user_id TO member_id;")
+    assert panel.on_preview() is None, "a rename that looks like a drop is asked, not guessed"
+    assert "rename or drop and add? shop.members.user_id was removed" in text(panel.status)
+    assert panel.fields["renames"].value == "shop.members.user_id=member_id"
+    draft = panel.on_preview()
+    assert "ALTER TABLE shop.members RENAME COLUMN user_id TO member_id;" in draft.up
+    assert "RENAME COLUMN member_id TO user_id;" in draft.down
+    assert draft.proof.ok, draft.proof.summary_text()
+    assert panel.on_dry_run().restores is True
+
+
+def test_from_a_sandbox_drop_and_add_when_the_reviewer_says_so(session):
+    panel = drafting_panel(session, inspect(session, schemas=["shop"]), "from a sandbox",
+                           title="Replace user_id", allow_destructive=True,
+                           sql="ALTER TABLE shop.members RENAME COLUMN user_id TO member_id;")
+    draft = panel.on_preview()
+    assert "DROP COLUMN user_id" in draft.up and "ADD COLUMN member_id uuid NOT NULL" in draft.up

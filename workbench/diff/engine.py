@@ -50,13 +50,20 @@ def diff_sql(before: Schema, after: Schema, *, renames: dict | None = None,
     migration = Migration(up.ordered(), down.ordered(), tuple(up.notes),
                           questions_between(before, after, chosen), before, after)
     if migration.destructive and not allow_destructive:
-        raise DiffError(
-            "the migration may lose data: " + "; ".join(s.destructive for s in migration.destructive),
-            where=" | ".join(s.sql.splitlines()[0] for s in migration.destructive),
-            hint=("pass allow_destructive=True (CLI: --allow-destructive) if that is intended"
-                  + (", or say which are renames: " + " ".join(q.text for q in migration.questions)
-                     if migration.questions else "")))
+        raise refusal(migration)
     return migration
+
+
+def refusal(migration: Migration) -> DiffError:
+    """The error for a migration that may lose data: each statement, and the renames to ask."""
+    error = DiffError(
+        "the migration may lose data: " + "; ".join(s.destructive for s in migration.destructive),
+        where=" | ".join(s.sql.splitlines()[0] for s in migration.destructive),
+        hint=("pass allow_destructive=True (CLI: --allow-destructive) if that is intended"
+              + (", or say which are renames: " + " ".join(q.text for q in migration.questions)
+                 if migration.questions else "")))
+    error.questions = migration.questions
+    return error
 
 
 def without_bookkeeping(schema: Schema) -> Schema:

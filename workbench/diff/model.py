@@ -14,7 +14,10 @@ HEADER = ("SET LOCAL lock_timeout = '5s';", "SET LOCAL check_function_bodies = o
 
 
 class DiffError(WorkbenchError):
-    """A desired schema that cannot be reached as asked (destructive without permission…)."""
+    """A desired schema that cannot be reached as asked (destructive without permission…);
+    ``questions`` holds the possible renames that would avoid the data loss."""
+
+    questions: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,31 @@ def draft_from_diff(before, after, *, title: str, renames=None, allow_destructiv
                   notes=tuple(notes))
     proof = migration.verify(prove_on, base=base) if prove else None
     return replace(draft, migration=migration, proof=proof)
+
+
+def draft_from_sandbox(session, *, title: str, sql: str, renames=None, allow_destructive: bool = False,
+                       schemas=None, rationale: str = ""):
+    """Run ``sql`` in a sandbox of ``session``'s database and draft what it changed (proven);
+    the sandbox is dropped after. The drafting panel's "from a sandbox" form calls this."""
+    from ..diff.sandbox import sandbox
+
+    with sandbox(session, schemas=schemas) as box:
+        box.execute(sql)
+        return box.draft(title, renames=renames, allow_destructive=allow_destructive,
+                         rationale=rationale)
+
+
+def read_renames(text: str) -> dict:
+    """``old=new, old=new`` (commas or new lines) as a renames mapping."""
+    from ..errors import WorkbenchError
+
+    renames = {}
+    for item in text.replace("\n", ",").split(","):
+        if not item.strip():
+            continue
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise WorkbenchError(f"cannot read the rename {item.strip()!r}",
+                                 hint="write old=new, e.g. nursery.customers.phone=phone_number")
+        renames[old.strip()] = new.strip()
+    return renames

@@ -17,6 +17,7 @@ from ..drafts import Draft
 from ..drafts.builders.forms import FORMS, Field, build
 from ..drafts.reparse import approve
 from ..drafts.review import Review, review
+from ..diff import DiffError
 from ..drafts.safety import SafetyReport, check
 from ..drafts.touched import tables_touched
 from ..errors import WorkbenchError
@@ -139,8 +140,8 @@ class DraftingPanel(widgets.VBox):
         an earlier Draft are cleared)."""
         self._clear(self.sql_out, self.safety_out, self.dryrun_out, self.rls_out)
         self.draft = self.safety = self.review = self.approved = None
-        with self.status.working("drafting and checking its safety", *self.buttons) as job:
-            draft = build(self.builder.value, self.values(), self.snapshot)
+        with self.status.working(self.preview_work(), *self.buttons) as job:
+            draft = self.build_draft()
             self.sql_out.append_stdout(draft_sql_text(draft))
             self.safety = check(draft, self.snapshot)
         if job.failed:
@@ -152,6 +153,29 @@ class DraftingPanel(widgets.VBox):
         self.status.show(f"drafted: {self.draft.title}")
         self.show_tab("SQL")
         return self.draft
+
+    def preview_work(self) -> str:
+        if self.builder.value == "from a sandbox":
+            return "trying the SQL in a sandbox, deriving and proving the migration"
+        return "drafting and checking its safety"
+
+    def build_draft(self) -> Draft:
+        """The form's Draft. A sandbox change that looks like a rename is asked about: the
+        renames field is filled with the likely answer, to confirm with Preview (or tick
+        "may lose data" to drop and add instead)."""
+        try:
+            return build(self.builder.value, self.values(), self.snapshot, self.session)
+        except DiffError as refused:
+            if not getattr(refused, "questions", ()):
+                raise
+            answers = ", ".join(f"{q.rename_key}={q.rename_value}" for q in refused.questions)
+            known = self.fields["renames"].value.strip()
+            self.fields["renames"].value = f"{known}, {answers}" if known else answers
+            raise WorkbenchError(
+                "rename or drop and add? " + "; ".join(
+                    f"{q.removed} was removed and {q.added} added" for q in refused.questions),
+                hint="press Preview again to rename (the renames field now says so), or clear it "
+                     "and tick 'may lose data' to drop and add") from None
 
     def on_dry_run(self) -> Review | None:
         """Dry-run the Draft (rolled back): the diff, down restores, advisor findings."""

@@ -51,6 +51,11 @@ FORMS: dict[str, tuple[Field, ...]] = {
                                           tuple(TEMPLATES)),
                      Field("using", "USING", placeholder="custom template: SQL boolean expression"),
                      Field("with_check", "WITH CHECK", placeholder="custom template: SQL boolean expression")),
+    "from a sandbox": (Field("title", "title"),
+                       Field("sql", "SQL to try", "area",
+                             placeholder="any SQL; it runs in a throwaway copy of the database"),
+                       Field("renames", "renames", placeholder="old=new, e.g. nursery.customers.phone=phone_number"),
+                       Field("allow_destructive", "may lose data", "check", False)),
     "free SQL": (Field("title", "title"), Field("up", "up SQL", "area"),
                  Field("down", "down SQL", "area"), Field("irreversible", "irreversible because",
                                                placeholder="why there is no down SQL (else leave empty)")),
@@ -117,17 +122,31 @@ def _or_none(value: str):
     return value.strip() or None
 
 
-def build(kind: str, values: dict, snapshot=None) -> Draft:
-    """The Draft the form describes (a WorkbenchError says what is missing or wrong)."""
+def build(kind: str, values: dict, snapshot=None, session=None) -> Draft:
+    """The Draft the form describes (a WorkbenchError says what is missing or wrong). The
+    "from a sandbox" form needs ``session``: its SQL runs in a copy of that database."""
     if kind not in FORMS:
         raise WorkbenchError(f"no builder {kind!r}", hint=f"one of {', '.join(FORMS)}")
     v = {**defaults(kind), **values}
     for field in FORMS[kind]:
         if field.kind in ("text", "area") and field.name in ("schema", "table", "column", "title",
-                                                              "up", "columns", "condition") \
+                                                              "up", "columns", "condition", "sql") \
                 and not str(v[field.name]).strip():
             raise WorkbenchError(f"the form needs a value for {field.label}")
+    if kind == "from a sandbox":
+        return _from_sandbox(v, snapshot, session)
     return BUILD[kind](v, snapshot)
+
+
+def _from_sandbox(v, snapshot, session) -> Draft:
+    from ..from_diff import draft_from_sandbox, read_renames
+
+    if session is None:
+        raise WorkbenchError("the sandbox form needs a database session",
+                             hint="use the drafting panel, or draft_from_sandbox(session, …)")
+    schemas = sorted({s.name for s in snapshot.objects.schemas}) if snapshot is not None else None
+    return draft_from_sandbox(session, title=v["title"], sql=v["sql"], renames=read_renames(v["renames"]),
+                              allow_destructive=bool(v["allow_destructive"]), schemas=schemas)
 
 
 def _create_table(v, snapshot):
