@@ -7,6 +7,9 @@ so in a comment the reviewer must confirm: SQL that fails on apply is never emit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+import pglast
 
 from .sqltext import quote_ident
 
@@ -86,12 +89,10 @@ def castable(old: str, new: str) -> bool:
 
 def widens(old: str, old_mods: tuple[int, ...], new: str, new_mods: tuple[int, ...]) -> bool:
     """Whether every value of the old type fits the new one unchanged."""
-    if new == "text" and (old in STRINGS or old not in NUMBERS):
-        return True
+    if new in ("text", "character varying") and not new_mods:
+        return True  # every value has a text form, and it reads back the same
     if old == new:
         return modifiers_widen(old, old_mods, new_mods)
-    if old in STRINGS and new in ("text", "character varying") and not new_mods:
-        return True
     if (old, new) == ("character varying", "character varying"):
         return modifiers_widen(old, old_mods, new_mods)
     return (old, new) in WIDER and (not new_mods or modifiers_widen(new, old_mods, new_mods))
@@ -105,3 +106,29 @@ def modifiers_widen(name: str, old: tuple[int, ...], new: tuple[int, ...]) -> bo
     if name == "numeric" and len(old) == 2 and len(new) == 2:
         return new[1] >= old[1] and new[0] - new[1] >= old[0] - old[1]
     return new[0] >= old[0]
+
+
+def same_type(p, old: str, new: str) -> bool:
+    """Whether two spellings name one type: a type of an extension the migration moves to
+    another schema is printed with the schema it is in (``p.moved_schemas``)."""
+    if not p.moved_schemas:
+        return False
+    return any(spelled_in(old, was) == spelled_in(new, now) != (None, None)
+               for was, now in p.moved_schemas)
+
+
+def spelled_in(type_text: str, schema: str) -> tuple:
+    """``(name, array)`` when ``type_text`` names a type of ``schema`` (bare for public)."""
+    names, array = type_name(type_text)
+    wanted = 1 if schema == "public" else 2
+    if len(names) != wanted or (wanted == 2 and names[0] != schema):
+        return (None, None)
+    return (names[-1], array)
+
+
+@lru_cache(maxsize=4096)
+def type_name(type_text: str) -> tuple[tuple[str, ...], bool]:
+    """The name parts of a type as written, and whether it is an array, read by pglast."""
+    cast = pglast.parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val
+    names = tuple(part.sval for part in cast.typeName.names)
+    return names, bool(cast.typeName.arrayBounds)

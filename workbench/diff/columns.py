@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..catalog.model import Column, Table
 from . import phases
-from .casts import type_change
+from .casts import same_type, type_change
 from .sqltext import quote_ident
 
 
@@ -66,16 +66,17 @@ def alter_column(p, table: Table, old: Column, new: Column) -> None:
         p.emit(phases.ALTER_COLUMN, f"{alter} SET GENERATED {new.identity.upper()};", target)
     elif old.identity and old.identity != new.identity:
         p.emit(phases.ALTER_COLUMN, f"{alter} DROP IDENTITY;", target)
-    if old.default is not None and old.default != new.default and not new.identity:
-        p.emit(phases.ALTER_COLUMN, f"{alter} DROP DEFAULT;", target)
+    retyped = (old.type, old.collation) != (new.type, new.collation) and not same_type(p, old.type, new.type)
+    if old.default is not None and not new.identity and (new.default is None or retyped):
+        p.emit(phases.ALTER_COLUMN, f"{alter} DROP DEFAULT;", target)  # a default may not cast
     elif new.default is not None and old.default == new.default and p.calls_recreated_function(new.default):
         p.emit(phases.DROP_COLUMN, f"{alter} DROP DEFAULT;", target)  # before the function goes
         p.emit(phases.ALTER_COLUMN, f"{alter} SET DEFAULT {new.default};", target, order=2)
-    if old.type != new.type or old.collation != new.collation:
+    if retyped:
         retype(p, table, old, new)
     if old.nullable != new.nullable:
         p.emit(phases.ALTER_COLUMN, f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL;", target, order=2)
-    if new.default is not None and old.default != new.default:
+    if new.default is not None and (old.default != new.default or retyped and old.default is not None):
         p.emit(phases.ALTER_COLUMN, f"{alter} SET DEFAULT {new.default};", target, order=2)
     if new.identity and not old.identity:
         p.emit(phases.ALTER_COLUMN, f"{alter} ADD GENERATED {new.identity.upper()} AS IDENTITY;", target,

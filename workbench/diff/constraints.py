@@ -8,6 +8,8 @@ and added again.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pglast
 from pglast import ast
 from pglast.stream import RawStream
@@ -49,7 +51,11 @@ def plan_table(p, old: Table, new: Table) -> None:
         add(p, new, now[name], new_table=False)
     for name in sorted(was.keys() & now.keys()):
         before, after = was[name], now[name]
-        if not same_shape(before, after) or (before.validated and not after.validated) \
+        if only_deferrability(before, after):
+            alter_deferrability(p, new, after)
+            if not before.validated and after.validated:
+                validate(p, new, after)
+        elif not same_shape(before, after) or (before.validated and not after.validated) \
                 or must_rebuild(p, new, after):
             drop(p, old, before)
             add(p, new, after, new_table=False)
@@ -87,6 +93,22 @@ def renamed(was: dict, now: dict) -> list[tuple[str, str]]:
     return pairs
 
 
+def only_deferrability(a: Constraint, b: Constraint) -> bool:
+    """Whether two foreign keys differ in being deferrable or initially deferred only."""
+    if a.kind != "foreign key" or b.kind != "foreign key" or \
+            (a.deferrable, a.deferred) == (b.deferrable, b.deferred):
+        return False
+    return canonical(body(a.definition, timing=False)) == canonical(body(b.definition, timing=False))
+
+
+def alter_deferrability(p, table: Table, constraint: Constraint) -> None:
+    """``ALTER CONSTRAINT … DEFERRABLE`` (foreign keys only: PostgreSQL cannot alter others)."""
+    timing = "NOT DEFERRABLE" if not constraint.deferrable else \
+        f"DEFERRABLE INITIALLY {'DEFERRED' if constraint.deferred else 'IMMEDIATE'}"
+    p.emit(phases.ADD_FOREIGN_KEY, f"ALTER TABLE {table.qualname} ALTER CONSTRAINT "
+           f"{quote_ident(constraint.name)} {timing};", f"{table.qualname}.{constraint.name}")
+
+
 def same_shape(a: Constraint, b: Constraint) -> bool:
     """Whether two constraints are the same apart from being validated (and comments)."""
     if any(getattr(a, f) != getattr(b, f) for f in COMPARED):
@@ -94,10 +116,14 @@ def same_shape(a: Constraint, b: Constraint) -> bool:
     return canonical(body(a.definition)) == canonical(body(b.definition))
 
 
-def body(definition: str) -> str:
-    """A constraint definition without its ``NOT VALID`` mark, as an ``ALTER TABLE`` text."""
+@lru_cache(maxsize=65536)
+def body(definition: str, *, timing: bool = True) -> str:
+    """A constraint definition without its ``NOT VALID`` mark (nor, unless ``timing``, its
+    ``DEFERRABLE``), as an ``ALTER TABLE`` text."""
     node = parsed(definition)
     node.skip_validation = False
+    if not timing:
+        node.deferrable = node.initdeferred = False
     return RawStream()(node)
 
 

@@ -40,12 +40,13 @@ def emit(p, item: DefaultPrivilege, *, undo: bool) -> None:
     head = f"ALTER DEFAULT PRIVILEGES FOR ROLE {quote_ident(item.role)}{where}"
     objects = WORDS[item.object_type]
     role = "PUBLIC" if item.grantee == "PUBLIC" else quote_ident(item.grantee)
-    if item.revoked == undo:
+    granting = item.revoked == undo
+    if granting:
         option = " WITH GRANT OPTION" if item.grantable else ""
         sql = f"{head} GRANT {item.privilege} ON {objects} TO {role}{option};"
     else:
         sql = f"{head} REVOKE {item.privilege} ON {objects} FROM {role};"
-    p.emit(phases.DEFAULT_PRIVILEGE, sql, f"{item.role}{where}", order=-1 if "REVOKE" in sql[len(head):] else 0)
+    p.emit(phases.DEFAULT_PRIVILEGE, sql, f"{item.role}{where}", order=0 if granting else -1)
 
 
 def starting_privileges(schema, kind: str, namespace: str, owner: str) -> set:

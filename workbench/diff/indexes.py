@@ -49,7 +49,7 @@ def present_before(old: Table, new: Table) -> dict:
 def plan_table(p, old: Table, new: Table) -> None:
     was = present_before(old, new)
     now = {i.name: i for i in own_indexes(new)}
-    live = new.kind == "table"
+    live = new.kind in ("table", "matview")
     for old_name, new_name in renamed(was, now):
         p.emit(phases.RENAME, f"ALTER INDEX {qualified(new.schema, old_name)} RENAME TO {quote_ident(new_name)};",
                qualified(new.schema, new_name), order=3)

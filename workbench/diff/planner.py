@@ -33,6 +33,7 @@ class Planner:
     retyped_columns: set = field(default_factory=set)
     recast_columns: set = field(default_factory=set)  # moved to a recreated enum type
     dropped_columns: set = field(default_factory=set)
+    moved_schemas: set = field(default_factory=set)  # (old, new) schema of a moved extension
     reset_grants: set = field(default_factory=set)
 
     def __post_init__(self) -> None:

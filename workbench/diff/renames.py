@@ -100,7 +100,8 @@ class Renames:
             schema=new_key[0], name=new_key[1],
             columns=tuple(replace(c, name=columns.get(c.name, c.name)) for c in table.columns),
             constraints=tuple(self.constraint(c, new_key, columns) for c in table.constraints),
-            indexes=tuple(replace(i, schema=new_key[0], table=new_key[1], definition=rewrite(i.definition),
+            indexes=tuple(replace(i, schema=new_key[0], table=new_key[1],
+                                  definition=self.sql(i.definition, columns, qualified=True),
                                   columns=tuple(columns.get(x, x) for x in i.columns),
                                   include=tuple(columns.get(x, x) for x in i.include),
                                   predicate=rewrite(i.predicate)) for i in table.indexes),
@@ -129,8 +130,10 @@ class Renames:
         changes["definition"] = self.constraint_sql(constraint.definition, columns, ref_columns)
         return replace(constraint, **changes)
 
-    def sql(self, text: str | None, columns: dict) -> str | None:
-        """``text`` (a statement or an expression) with renamed tables and ``columns`` renamed."""
+    def sql(self, text: str | None, columns: dict, *, qualified: bool = False) -> str | None:
+        """``text`` (a statement or an expression) with renamed tables and ``columns`` renamed.
+        Tables are named as PostgreSQL prints them: ``public`` left out, unless ``qualified``
+        (index definitions always name the schema)."""
         if text is None or not self:
             return text
         for wrap in ("{}", "SELECT {}"):
@@ -138,7 +141,7 @@ class Renames:
                 tree = pglast.parse_sql(wrap.format(strip_semicolon(text)))
             except pglast.parser.ParseError:
                 continue
-            _Rename(self.tables, columns)(tree)
+            _Rename(self.tables, columns, qualified)(tree)
             printed = RawStream()(tree)
             return printed[len("SELECT "):] if wrap != "{}" else printed
         return text
@@ -174,21 +177,30 @@ class Renames:
 
 
 class _Rename(Visitor):
-    def __init__(self, tables: dict, columns: dict):
+    def __init__(self, tables: dict, columns: dict, qualified: bool = False):
         super().__init__()
-        self.tables, self.columns = tables, columns
+        self.tables, self.columns, self.qualified = tables, columns, qualified
 
     def visit_RangeVar(self, ancestors, node: ast.RangeVar):
         for (schema, old), (new_schema, new) in self.tables.items():
             if node.relname == old and node.schemaname in (schema, None if schema == "public" else schema):
                 node.relname = new
-                if node.schemaname is not None:
+                if new_schema != "public" or self.qualified:
                     node.schemaname = new_schema
+                elif schema != "public":  # into public, which PostgreSQL prints bare
+                    node.schemaname = None
+                return
 
     def visit_ColumnRef(self, ancestors, node: ast.ColumnRef):
         last = node.fields[-1]
         if isinstance(last, ast.String) and last.sval in self.columns:
             last.sval = self.columns[last.sval]
+        if len(node.fields) >= 2 and isinstance(node.fields[-2], ast.String):
+            qualifier = node.fields[-2]
+            for (_, old), (_, new) in self.tables.items():
+                if qualifier.sval == old:
+                    qualifier.sval = new
+                    break
 
     def visit_IndexElem(self, ancestors, node: ast.IndexElem):
         if node.name in self.columns:

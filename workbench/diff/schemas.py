@@ -36,6 +36,7 @@ def plan_extensions(p) -> None:
             p.emit(phases.CREATE_EXTENSION,
                    f"ALTER EXTENSION {quote_ident(name)} UPDATE TO {literal(now.version)};", name)
         if was.schema != now.schema:
+            p.moved_schemas.add((was.schema, now.schema))
             p.emit(phases.CREATE_EXTENSION,
                    f"ALTER EXTENSION {quote_ident(name)} SET SCHEMA {quote_ident(now.schema)};", name)
 

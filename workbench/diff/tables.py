@@ -57,8 +57,8 @@ def drop(p, table: Table) -> None:
         if fk.ref_key != table.key and p.is_gone(fk.ref_key) and not fk.inherited:
             p.emit(phases.DROP_FOREIGN_KEY, f"ALTER TABLE {table.qualname} DROP CONSTRAINT "
                    f"{quote_ident(fk.name)};", f"{table.qualname}.{fk.name}")
-    p.emit(phases.DROP_TABLE, f"DROP TABLE {table.qualname};", table.qualname,
-           order=-depth(p.old_tables, table), destructive=f"drops table {table.schema}.{table.name} and its rows")
+    p.emit(phases.DROP_TABLE, f"DROP TABLE {table.qualname};", table.qualname, order=-depth(p.old_tables, table),
+           destructive=f"drops table {table.schema}.{table.name} and its rows")
 
 
 def depth(tables: dict, table: Table, seen: frozenset = frozenset()) -> int:
