@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,7 @@ import svg_layout
 import workbench
 from workbench import graphviz_setup
 from workbench.erd import erd
+from workbench.erd.synthetic import synthetic_schema
 from workbench.erd.text_width import text_width
 
 
@@ -129,3 +131,16 @@ def test_make_lab_installs_system_packages_before_starting():
                            check=True).stdout.splitlines()
     install = steps.index("scripts/system-packages.sh lab")
     assert install < next(n for n, step in enumerate(steps) if step.endswith("workbench lab --port 8888"))
+
+
+def test_drawing_keeps_the_renderer_chosen(pure, tmp_path, monkeypatch):
+    from workbench.plans import plan_from_json
+
+    (tmp_path / "dot").write_text("#!/bin/sh\nexit 1\n")
+    (tmp_path / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    assert graphviz_setup.dot_binary() == tmp_path / "dot"  # a system dot is found
+    plan = plan_from_json((ROOT / "tests/fixtures/plans/sort_spill.json").read_text())
+    assert "<svg" in plan.graph()._repr_mimebundle_()["image/svg+xml"]
+    assert "<svg" in erd(synthetic_schema(3)).svg()
+    assert graphviz_setup.ensure_configured() == pure

@@ -36,3 +36,11 @@ def configure(prefer_system: bool = True) -> Path:
     binary = dot_binary(prefer_system)
     dot_command.DOT_BINARY = binary
     return binary
+
+
+def ensure_configured() -> Path:
+    """The ``dot`` the graphviz package runs: the one already chosen with :func:`configure`,
+    else (on first use) the system's or graphviz-pure's."""
+    if dot_command.DOT_BINARY == Path("dot"):
+        return configure()
+    return Path(dot_command.DOT_BINARY)

@@ -2,26 +2,17 @@
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import graphviz
-import graphviz.backend.dot_command as dot_command
 
 from .. import graphviz_setup
 from ..errors import WorkbenchError
 from .renderers import register_renderer
 
 
-def ensure_configured() -> Path:
-    """Point graphviz at a ``dot`` unless someone already chose one."""
-    if dot_command.DOT_BINARY == Path("dot"):
-        return graphviz_setup.configure()
-    return Path(dot_command.DOT_BINARY)
-
-
 def pipe(dot: str, fmt: str) -> bytes:
     """``dot`` laid out by graphviz's ``dot`` engine, in format ``fmt``."""
-    binary = ensure_configured()
+    binary = graphviz_setup.ensure_configured()
     try:
         return graphviz.pipe("dot", fmt, dot.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound as exc:

@@ -41,7 +41,7 @@ def plan_graph(plan: Plan) -> PlanGraph:
     """The diagram as a ``graphviz.Source`` (renders as SVG in notebooks)."""
     from .. import graphviz_setup
 
-    graphviz_setup.configure()
+    graphviz_setup.ensure_configured()
     return PlanGraph(plan_dot(plan))
 
 
