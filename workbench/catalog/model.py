@@ -130,6 +130,7 @@ class Policy:
     roles: tuple[str, ...] = ("public",)
     using: str | None = None
     with_check: str | None = None
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class Trigger:
     definition: str
     enabled: str = "origin"
     inherited: bool = False
+    comment: str | None = None
 
     @property
     def function(self) -> str:
@@ -245,6 +247,7 @@ class Sequence:
     owner: str
     owned_by: tuple[str, str, str] | None = None
     identity: bool = False
+    comment: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
--- Row Level Security policies: command, permissive or restrictive, roles, USING and WITH CHECK.
+-- Row Level Security policies: command, permissive or restrictive, roles, USING, WITH CHECK, comment.
 -- Parts of tables that belong to an extension come too: the snapshot drops them with the table.
 -- Optional filter: SET workbench.schemas = '{a,b}' (an array literal of schema names).
 WITH nsp AS (
@@ -19,8 +19,11 @@ SELECT nsp.nspname AS schema,
                    FROM unnest(p.polroles) AS oid) AS r(name)
              ORDER BY r.name COLLATE "C") AS roles,
        pg_get_expr(p.polqual, p.polrelid, true) AS using,
-       pg_get_expr(p.polwithcheck, p.polrelid, true) AS with_check
+       pg_get_expr(p.polwithcheck, p.polrelid, true) AS with_check,
+       d.description AS comment
 FROM pg_policy p
 JOIN pg_class c ON c.oid = p.polrelid
 JOIN nsp ON nsp.oid = c.relnamespace
+LEFT JOIN pg_description d
+       ON d.objoid = p.oid AND d.classoid = 'pg_policy'::regclass AND d.objsubid = 0
 ORDER BY nsp.nspname, c.relname, p.polname;

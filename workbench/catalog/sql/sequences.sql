@@ -1,4 +1,4 @@
--- Sequences: type, bounds, and the column that owns them (serial and identity columns).
+-- Sequences: type, bounds, the column that owns them (serial and identity columns), comment.
 -- Optional filter: SET workbench.schemas = '{a,b}' (an array literal of schema names).
 WITH nsp AS (
     SELECT n.oid, n.nspname
@@ -19,7 +19,8 @@ SELECT nsp.nspname AS schema,
        tn.nspname AS owned_by_schema,
        t.relname AS owned_by_table,
        a.attname AS owned_by_column,
-       dep.deptype = 'i' AS identity
+       dep.deptype = 'i' AS identity,
+       d.description AS comment
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN nsp ON nsp.oid = c.relnamespace
@@ -29,6 +30,8 @@ LEFT JOIN pg_depend dep
 LEFT JOIN pg_class t ON t.oid = dep.refobjid
 LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid
+LEFT JOIN pg_description d
+       ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE NOT EXISTS (SELECT FROM pg_depend e
                   WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
 ORDER BY nsp.nspname, c.relname;

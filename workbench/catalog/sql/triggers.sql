@@ -1,4 +1,4 @@
--- User triggers (not the internal ones behind foreign keys): timing, events, level, function.
+-- User triggers (not the internal ones behind foreign keys): timing, events, level, function, comment.
 -- Parts of tables that belong to an extension come too: the snapshot drops them with the table.
 -- Optional filter: SET workbench.schemas = '{a,b}' (an array literal of schema names).
 WITH nsp AS (
@@ -23,11 +23,14 @@ SELECT nsp.nspname AS schema,
        CASE t.tgenabled WHEN 'O' THEN 'origin' WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
                         WHEN 'A' THEN 'always' END AS enabled,
        t.tgparentid <> 0 AS inherited,
-       pg_get_triggerdef(t.oid, true) AS definition
+       pg_get_triggerdef(t.oid, true) AS definition,
+       d.description AS comment
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN nsp ON nsp.oid = c.relnamespace
 JOIN pg_proc f ON f.oid = t.tgfoid
 JOIN pg_namespace fn ON fn.oid = f.pronamespace
+LEFT JOIN pg_description d
+       ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
 WHERE NOT t.tgisinternal
 ORDER BY nsp.nspname, c.relname, t.tgname;
