@@ -154,6 +154,7 @@ def validate(p, table: Table, constraint: Constraint) -> None:
 
 
 def drop(p, table: Table, constraint: Constraint) -> None:
+    p.dropped.add(("constraint", table.schema, table.name, constraint.name))
     phase = phases.DROP_FOREIGN_KEY if isinstance(constraint, ForeignKey) else phases.DROP_CONSTRAINT
     p.emit(phase, f"ALTER TABLE {table.qualname} DROP CONSTRAINT {quote_ident(constraint.name)};",
            f"{table.qualname}.{constraint.name}")

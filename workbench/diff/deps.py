@@ -86,3 +86,31 @@ def resolve(name: tuple[str | None, str], known) -> tuple[str, str] | None:
         return ("public", bare)
     found = [key for key in known if key[1] == bare]
     return found[0] if len(found) == 1 else None
+
+
+@lru_cache(maxsize=16384)
+def types_in_signature(arguments: str, returns: str | None) -> frozenset:
+    """The types a function's arguments and result name, as ``(schema or None, name)``
+    (built-in types left out), read with pglast from ``pg_get_function_arguments`` and
+    ``pg_get_function_result`` texts."""
+    head = f"CREATE FUNCTION f({arguments})" + (f" RETURNS {returns}" if returns else "")
+    try:
+        stmt = pglast.parse_sql(f"{head} LANGUAGE sql AS ''")[0].stmt
+    except pglast.parser.ParseError:
+        return frozenset()
+    names = [p.argType.names for p in stmt.parameters or ()]
+    if stmt.returnType is not None:
+        names.append(stmt.returnType.names)
+    found = set()
+    for parts in names:
+        parts = [p.sval for p in parts]
+        if parts[0] != "pg_catalog":
+            found.add((parts[-2] if len(parts) > 1 else None, parts[-1]))
+    return frozenset(found)
+
+
+def names_known(name: tuple[str | None, str], keys) -> bool:
+    """Whether ``name`` (``(schema or None, name)``) is one of ``keys`` (``(schema, name)``),
+    a bare name meaning one in ``public``."""
+    schema, bare = name
+    return (schema or "public", bare) in keys

@@ -129,6 +129,7 @@ def create(p, table: Table, index: Index, *, concurrently: bool) -> None:
 
 def drop(p, table: Table, index: Index, *, concurrently: bool, phase: int = phases.DROP_INDEX) -> None:
     """``DROP INDEX`` (``CONCURRENTLY`` on a table that holds rows)."""
+    p.dropped.add(("index", index.schema, index.name))
     word = "CONCURRENTLY " if concurrently else ""
     p.emit(phase, f"DROP INDEX {word}{qualified(index.schema, index.name)};",
            qualified(index.schema, index.name), transactional=not concurrently,

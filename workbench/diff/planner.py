@@ -32,8 +32,11 @@ class Planner:
     recreated_functions: set = field(default_factory=set)
     retyped_columns: set = field(default_factory=set)
     recast_columns: set = field(default_factory=set)  # moved to a recreated enum type
+    recreated_types: set = field(default_factory=set)  # (schema, name) of recreated enums
+    recreated_extensions: set = field(default_factory=set)
     dropped_columns: set = field(default_factory=set)
     moved_schemas: set = field(default_factory=set)  # (old, new) schema of a moved extension
+    dropped: set = field(default_factory=set)  # (kind, schema, …, name) of what a DROP takes away
     reset_grants: set = field(default_factory=set)
 
     def __post_init__(self) -> None:

@@ -72,6 +72,7 @@ def create(p, policy: Policy) -> None:
 
 
 def drop(p, policy: Policy) -> None:
+    p.dropped.add(("policy", policy.schema, policy.table, policy.name))
     p.emit(phases.DROP_POLICY, DropPolicy(as_op(policy)).up_sql(),
            f"{policy.schema}.{policy.table}.{policy.name}")
 

@@ -54,6 +54,7 @@ def downgrade(p, was, now) -> None:
     p.note(f"extension {now.name} goes back from {was.version} to {now.version}: PostgreSQL "
            "cannot downgrade an extension, so it is dropped and created again; this fails "
            "while columns, indexes or other objects use it (drop or convert them first)")
+    p.recreated_extensions.add(now.name)
     p.emit(phases.DROP_EXTENSION, f"DROP EXTENSION {quote_ident(was.name)};", was.name,
            destructive=f"drops extension {was.name} to create it at version {now.version}")
     p.emit(phases.CREATE_EXTENSION, create_extension(now), now.name)

@@ -57,5 +57,6 @@ def enable(p, table: Table, trigger: Trigger) -> None:
 
 
 def drop(p, table: Table, trigger: Trigger) -> None:
+    p.dropped.add(("trigger", table.schema, table.name, trigger.name))
     p.emit(phases.DROP_TRIGGER, f"DROP TRIGGER {quote_ident(trigger.name)} ON {table.qualname};",
            f"{table.qualname}.{trigger.name}")

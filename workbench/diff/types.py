@@ -61,6 +61,7 @@ def add_values(p, key, was, now) -> None:
 def recreate_enum(p, key, was, now) -> None:
     """Rename the type aside, create it anew, convert its columns, drop the old one."""
     schema, name = key
+    p.recreated_types.add(key)
     aside = f"{name}__old"
     removed = [label for label in was if label not in now]
     why = (f"labels {', '.join(map(literal, removed))} removed from {schema}.{name}: rows holding them "
