@@ -144,3 +144,13 @@ def test_drawing_keeps_the_renderer_chosen(pure, tmp_path, monkeypatch):
     assert "<svg" in plan.graph()._repr_mimebundle_()["image/svg+xml"]
     assert "<svg" in erd(synthetic_schema(3)).svg()
     assert graphviz_setup.ensure_configured() == pure
+
+
+def test_system_dot_finds_every_fixed_box_big_enough(nursery):
+    system = graphviz_setup.dot_binary()
+    if system.name == graphviz_setup.PURE_NAME:
+        pytest.skip("no system dot installed (apt-get install graphviz)")
+    for diagram in (erd(nursery, "orders", depth=2), erd(nursery)):
+        drawn = subprocess.run([str(system), "-Tsvg"], input=diagram.dot.encode(),
+                               capture_output=True, check=True)
+        assert b"too small" not in drawn.stderr

@@ -15,7 +15,7 @@ from ..catalog.sizes import human_size
 from . import style
 from .escape import html, port
 from .highlights import Marks
-from .text_width import cell_width
+from .text_width import cell_width, fixed_width
 
 LINE_SPACING = 1.2  # graphviz's line height, in font sizes
 PADDING = 3  # CELLPADDING of the table cells
@@ -142,7 +142,7 @@ def boxed(content: str, text: str, size: float, *, bold: bool = False) -> str:
     """``content`` (``text`` escaped and formatted) left-aligned in a box of fixed size, as wide
     as ``text`` in the widest font, for a cell or a cluster to place. A renderer that centres
     text by Helvetica's widths would otherwise start a wider font's text too far right."""
-    box = (f'WIDTH="{cell_width(text, size, bold=bold, padding=0)}" '
+    box = (f'WIDTH="{fixed_width(text, size, bold=bold)}" '
            f'HEIGHT="{math.ceil(size * LINE_SPACING)}"')
     return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" '
             f'{box}><TR><TD ALIGN="LEFT">{content}</TD></TR></TABLE>')

@@ -31,6 +31,8 @@ WIDE = 1000  # East Asian wide and full-width characters: a full em
 
 # Room a cell keeps beside its padding, so rounding never puts two texts edge to edge.
 SLACK = 2
+# What a renderer that hints glyphs to whole pixels (graphviz with pango) may add per character.
+HINTING = 0.5
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
@@ -52,3 +54,10 @@ def char_width(ch: str, table: tuple[int, ...]) -> int:
 def cell_width(text: str, size: float, *, bold: bool = False, padding: float = 3) -> int:
     """The WIDTH (in points) of a graphviz table cell that holds ``text`` with ``padding``."""
     return math.ceil(text_width(text, size, bold=bold) + 2 * padding + SLACK)
+
+
+def fixed_width(text: str, size: float, *, bold: bool = False) -> int:
+    """The width (in points) of a box of fixed size that holds ``text``: room also for a
+    renderer that rounds each character's advance to a whole pixel, which a minimum WIDTH
+    lets grow but a fixed size would not."""
+    return math.ceil(text_width(text, size, bold=bold) + HINTING * len(text) + SLACK)
