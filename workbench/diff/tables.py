@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..catalog.model import Table
 from . import columns, phases
+from .deps import relations_of, resolve
 from .sqltext import qualified, quote_ident
 
 KINDS = ("table", "partitioned")
@@ -49,14 +50,20 @@ def create(p, table: Table) -> None:
 
 
 def drop(p, table: Table) -> None:
-    """``DROP TABLE`` (a partition goes with its parent); foreign keys to other tables
-    dropped too go first, so the tables may go in any order."""
+    """``DROP TABLE`` (a partition goes with its parent); its foreign keys and policies that
+    use other tables dropped too go first, so the tables may go in any order."""
     if table.partition_of and p.is_gone(tuple(table.partition_of)):
         return  # dropped with its parent
     for fk in table.foreign_keys:
         if fk.ref_key != table.key and p.is_gone(fk.ref_key) and not fk.inherited:
             p.emit(phases.DROP_FOREIGN_KEY, f"ALTER TABLE {table.qualname} DROP CONSTRAINT "
                    f"{quote_ident(fk.name)};", f"{table.qualname}.{fk.name}")
+    for policy in table.policies:
+        used = {resolve(name, p.old_tables) for text in (policy.using, policy.with_check)
+                for name in relations_of(text)}
+        if any(key is not None and key != table.key and p.is_gone(key) for key in used):
+            p.emit(phases.DROP_POLICY, f"DROP POLICY {quote_ident(policy.name)} ON {table.qualname};",
+                   f"{table.qualname}.{policy.name}")
     p.emit(phases.DROP_TABLE, f"DROP TABLE {table.qualname};", table.qualname, order=-depth(p.old_tables, table),
            destructive=f"drops table {table.schema}.{table.name} and its rows")
 
