@@ -130,7 +130,8 @@ def test_workbench_line_magic_shows_and_connects(shop, scratch_dsn):
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "workbench.magics")
     shell.user_ns["session"] = shop
-    assert shell.run_line_magic("workbench", "").startswith(f"database {shop.database!r} on PostgreSQL")
+    described = shell.run_line_magic("workbench", "")
+    assert described.startswith(f"database {shop.database} · user ") and "PostgreSQL" in described
     shown = shell.run_line_magic("workbench", f"connect {scratch_dsn}")
     assert shell.user_ns["session"] is not shop and scratch_dsn.split("dbname=")[-1].split()[0] in shown
     shell.user_ns["session"].close()
