@@ -19,12 +19,14 @@ def plan(p) -> None:
     plan_owners(p)
 
 
-def comment(p, what: str, old: str | None, new: str | None, *, fresh: bool = False) -> None:
+def comment(p, what, old: str | None, new: str | None, *, fresh: bool = False) -> None:
     """``COMMENT ON what``, when the comment changes; ``fresh``: the object is new (or made
-    again) and has none yet."""
+    again) and has none yet. ``what`` may be a function making the name (named only when
+    needed: most comments do not change)."""
     if fresh:
         old = None
     if old != new:
+        what = what() if callable(what) else what
         p.emit(phases.COMMENT, f"COMMENT ON {what} IS {literal(new)};", what)
 
 
@@ -64,7 +66,8 @@ def relation_comments(p, old, new) -> None:
     triggers."""
     if old is None or old.kind != new.kind or new.key in p.recreate_views:
         old = None
-    comment(p, f"{RELATION_WORDS[new.kind]} {new.qualname}", old and old.comment, new.comment, fresh=old is None)
+    comment(p, lambda: f"{RELATION_WORDS[new.kind]} {new.qualname}", old and old.comment, new.comment,
+            fresh=old is None)
     parts = ((new.columns, old.columns if old else (), "column"),
              (new.constraints, old.constraints if old else (), "constraint"),
              ([i for i in new.indexes if i.constraint is None], old.indexes if old else (), "index"),
@@ -74,7 +77,9 @@ def relation_comments(p, old, new) -> None:
         before = {item.name: item for item in old_items}
         for item in items:
             was = before.get(item.name)
-            comment(p, part_name(new, kind, item), was and was.comment, item.comment,
+            if item.comment is None and (was is None or was.comment is None):
+                continue  # no comment either side
+            comment(p, lambda: part_name(new, kind, item), was and was.comment, item.comment,
                     fresh=was is None or made_again(p, new, kind, item))
 
 

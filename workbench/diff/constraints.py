@@ -16,7 +16,7 @@ from pglast.stream import RawStream
 
 from ..catalog.model import Constraint, ForeignKey, Table
 from . import phases
-from .sqltext import canonical, quote_ident
+from .sqltext import quote_ident
 
 COMPARED = ("kind", "deferrable", "deferred")
 
@@ -98,7 +98,7 @@ def only_deferrability(a: Constraint, b: Constraint) -> bool:
     if a.kind != "foreign key" or b.kind != "foreign key" or \
             (a.deferrable, a.deferred) == (b.deferrable, b.deferred):
         return False
-    return canonical(body(a.definition, timing=False)) == canonical(body(b.definition, timing=False))
+    return body(a.definition, timing=False) == body(b.definition, timing=False)
 
 
 def alter_deferrability(p, table: Table, constraint: Constraint) -> None:
@@ -113,7 +113,7 @@ def same_shape(a: Constraint, b: Constraint) -> bool:
     """Whether two constraints are the same apart from being validated (and comments)."""
     if any(getattr(a, f) != getattr(b, f) for f in COMPARED):
         return False
-    return canonical(body(a.definition)) == canonical(body(b.definition))
+    return a.definition == b.definition or body(a.definition) == body(b.definition)
 
 
 @lru_cache(maxsize=65536)

@@ -63,7 +63,7 @@ def plan_table(p, old: Table, new: Table) -> None:
     for name in sorted(now.keys() - was.keys()):
         create(p, new, now[name], concurrently=live)
     for name in sorted(was.keys() & now.keys()):
-        if anonymous(was[name].definition) != anonymous(now[name].definition):
+        if not same_index(was[name], now[name]):
             drop(p, old, was[name], concurrently=live)
             create(p, new, now[name], concurrently=live)
         elif must_rebuild(p, new, now[name]):
@@ -98,6 +98,12 @@ def renamed(was: dict, now: dict) -> list[tuple[str, str]]:
             pairs.append((name, matches[0]))
             came.remove(matches[0])
     return pairs
+
+
+def same_index(a: Index, b: Index) -> bool:
+    """Whether two indexes of one name are built alike (their definitions parsed only when
+    their texts differ)."""
+    return a.definition == b.definition or anonymous(a.definition) == anonymous(b.definition)
 
 
 @lru_cache(maxsize=65536)

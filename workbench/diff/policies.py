@@ -7,7 +7,7 @@ from ..catalog.model import Policy, Table
 from ..drafts.builders.ops import CreatePolicy, DropPolicy
 from . import phases
 from .deps import columns_of, functions_of, relations_of, resolve
-from .sqltext import canonical, quote_ident
+from .sqltext import quote_ident, same_sql
 
 ALL_KINDS = ("table", "partitioned", "view", "matview", "foreign")
 
@@ -34,8 +34,8 @@ def plan(p) -> None:
 
 
 def differs(a: Policy, b: Policy) -> bool:
-    return (sorted(a.roles) != sorted(b.roles) or canonical(a.using) != canonical(b.using)
-            or canonical(a.with_check) != canonical(b.with_check))
+    return (sorted(a.roles) != sorted(b.roles) or not same_sql(a.using, b.using)
+            or not same_sql(a.with_check, b.with_check))
 
 
 def must_recreate(p, old: Policy, new: Policy) -> bool:
@@ -81,9 +81,9 @@ def alter(p, old: Policy, new: Policy) -> None:
     parts = [f"ALTER POLICY {quote_ident(new.name)} ON {Table(new.schema, new.table, '', '').qualname}"]
     if sorted(old.roles) != sorted(new.roles):
         parts.append(f"TO {', '.join(role_sql(r) for r in new.roles)}")
-    if canonical(old.using) != canonical(new.using):
+    if not same_sql(old.using, new.using):
         parts.append(f"USING ({new.using})")
-    if canonical(old.with_check) != canonical(new.with_check):
+    if not same_sql(old.with_check, new.with_check):
         parts.append(f"WITH CHECK ({new.with_check})")
     p.emit(phases.CREATE_POLICY, "\n    ".join(parts) + ";", f"{new.schema}.{new.table}.{new.name}")
 

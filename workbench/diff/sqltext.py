@@ -7,10 +7,23 @@ import pglast
 from pglast import ast
 from pglast.stream import RawStream
 
-from ..catalog.names import qualified, quote_ident
+from ..catalog import names
 
-__all__ = ["qualified", "quote_ident", "literal", "canonical", "concurrent_index", "strip_semicolon",
-           "column_ref"]
+__all__ = ["qualified", "quote_ident", "literal", "canonical", "same_sql", "concurrent_index",
+           "strip_semicolon", "column_ref"]
+
+
+@lru_cache(maxsize=65536)
+def quote_ident(name: str) -> str:
+    """``name`` as an SQL identifier, quoted where PostgreSQL needs it (remembered: a diff
+    names the same objects many times)."""
+    return names.quote_ident(name)
+
+
+@lru_cache(maxsize=65536)
+def qualified(schema: str, name: str) -> str:
+    """``schema.name``, each part quoted where needed."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
 
 
 def literal(text: str | None) -> str:
@@ -39,6 +52,12 @@ def canonical(text: str | None) -> str | None:
             return RawStream()(pglast.parse_sql(f"SELECT {text}")[0].stmt.targetList)
         except pglast.parser.ParseError:
             return " ".join(text.split())
+
+
+def same_sql(a: str | None, b: str | None) -> bool:
+    """Whether two SQL texts say the same: equal as they are (no parsing), or in their
+    :func:`canonical` spelling."""
+    return a == b or (a is not None and b is not None and canonical(a) == canonical(b))
 
 
 def concurrent_index(definition: str) -> str:

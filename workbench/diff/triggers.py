@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..catalog.model import Table, Trigger
 from . import phases
 from .deps import columns_of
-from .sqltext import canonical, quote_ident
+from .sqltext import quote_ident, same_sql
 
 ENABLED = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA",
            "always": "ENABLE ALWAYS"}
@@ -36,7 +36,7 @@ def own(table: Table) -> list[Trigger]:
 
 
 def must_recreate(p, table: Table, old: Trigger, new: Trigger) -> bool:
-    if canonical(old.definition) != canonical(new.definition):
+    if not same_sql(old.definition, new.definition):
         return True
     if (new.function_schema, new.function_name) in p.recreated_functions \
             or p.calls_recreated_function(new.definition):

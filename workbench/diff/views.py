@@ -11,7 +11,7 @@ from graphlib import CycleError, TopologicalSorter
 from ..catalog.model import Table
 from . import phases
 from .deps import columns_of, functions_of, relations_of, resolve
-from .sqltext import canonical, strip_semicolon
+from .sqltext import same_sql, strip_semicolon
 
 KINDS = ("view", "matview")
 
@@ -39,7 +39,7 @@ def plan(p) -> None:
 
 def differs(a: Table, b: Table) -> bool:
     va, vb = a.view, b.view
-    return (a.kind != b.kind or canonical(va.definition) != canonical(vb.definition)
+    return (a.kind != b.kind or not same_sql(va.definition, vb.definition)
             or (va.security_invoker, va.security_barrier, va.check_option, va.populated)
             != (vb.security_invoker, vb.security_barrier, vb.check_option, vb.populated)
             or [(c.name, c.type) for c in a.columns] != [(c.name, c.type) for c in b.columns])
