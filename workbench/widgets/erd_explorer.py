@@ -11,6 +11,7 @@ from html import escape
 import ipywidgets as widgets
 
 from ..erd import central_tables, erd
+from ..erd.diagram import fitted_html
 from ..erd.options import COLUMN_MODES, DIRECTIONS, TABLE_KINDS
 from ..errors import WorkbenchError
 from .look import Status, title
@@ -40,16 +41,9 @@ def explorer_html(schema, focus: str, *, depth: int = 1, direction: str = "both"
 
 
 def diagram_html(diagram) -> str:
-    """Inline SVG (without its XML prolog), scaled down to the width of the notebook; the
-    diagram's caption carries its title and notes."""
-    svg = diagram.svg()
-    svg = svg[svg.find("<svg"):]
-    return f"<div class='workbench-erd' style='max-width:100%;overflow-x:auto'>{FIT}{svg}</div>"
-
-
-# Graphviz gives the SVG a fixed size in points; scaled to the width available, a big diagram
-# stays readable as a whole (zoom in the browser for details).
-FIT = "<style>.workbench-erd > svg {max-width: 100%; height: auto;}</style>"
+    """Inline SVG scaled down to the width of the notebook, as a diagram shows itself in a
+    notebook (the diagram's caption carries its title and notes)."""
+    return fitted_html(diagram.svg())
 
 
 def table_names(schema) -> list[str]:
