@@ -69,16 +69,10 @@ def run(args) -> int:
 
 
 def parse_renames(items: list[str]) -> dict:
-    from workbench.errors import WorkbenchError
+    """The ``--rename OLD=NEW`` options as a renames mapping."""
+    from workbench.drafts.from_diff import read_renames
 
-    renames = {}
-    for item in items:
-        old, sep, new = item.partition("=")
-        if not sep or not old.strip() or not new.strip():
-            raise WorkbenchError(f"cannot read --rename {item!r}",
-                                 hint="write OLD=NEW, e.g. public.customers=public.clients")
-        renames[old.strip()] = new.strip()
-    return renames
+    return read_renames(",".join(items))
 
 
 def load(source: str | None, args):

@@ -47,7 +47,7 @@ def read_renames(text: str) -> dict:
             continue
         old, sep, new = item.partition("=")
         if not sep or not old.strip() or not new.strip():
-            raise WorkbenchError(f"cannot read the rename {item.strip()!r}",
+            raise WorkbenchError(f"cannot read --rename {item.strip()!r}",
                                  hint="write old=new, e.g. nursery.customers.phone=phone_number")
         renames[old.strip()] = new.strip()
     return renames
