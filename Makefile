@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/inspect.py
 	$(BIN)/python benchmarks/erd.py
 	$(BIN)/python benchmarks/advise.py
+	$(BIN)/python benchmarks/diff.py
 
 # The README's screenshots, taken by the browser tests in a real JupyterLab.
 screenshots: $(STAMP) system-packages
