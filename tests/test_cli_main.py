@@ -28,7 +28,7 @@ from workbench.migrations import ScriptHistory, default_migrations_dir
 from workbench.testing import free_port
 
 COMMAND_PATHS = [
-    "inspect", "erd", "lint", "explain", "advise", "diff", "rls probe", "types", "report", "demo",
+    "inspect", "erd", "lint", "explain", "advise", "diff", "locks", "rls probe", "types", "report", "demo",
     "migrations list", "migrations verify", "migrations status", "migrations generate", "server",
     "lab",
 ]
@@ -150,6 +150,20 @@ def test_diff_proves_the_migration_between_two_sql_files(capsys, tmp_path):
     assert migration["proof"]["ok"]
 
 
+def test_locks_traces_a_migration_on_the_demo(capsys, tmp_path):
+    (tmp_path / "migration.sql").write_text("ALTER TABLE nursery.customers ADD COLUMN tier text;\n"
+                                            "CREATE INDEX CONCURRENTLY ON nursery.customers (tier);\n")
+    result = workbench(capsys, "locks", "-f", str(tmp_path / "migration.sql"), "--format", "json",
+                       "--lock-timeout", "30s", "--no-squawk")
+    assert result.code == 0 and result.err == ""
+    added, indexed = json.loads(result.out)["statements"]
+    assert added["locks"][0] == {"relation": "nursery.customers", "mode": "AccessExclusiveLock", "kind": "table",
+                                 "new": False, "documented": False, "alone": False}
+    assert added["traced"] and added["rewrites"] == [] and "SELECT" in added["blocks"]
+    assert not indexed["traced"] and indexed["locks"] == []
+    assert indexed["documented_locks"][0]["mode"] == "ShareUpdateExclusiveLock"
+
+
 def test_rls_probe(capsys):
     isolated = workbench(capsys, "rls", "probe", "--table", "nursery.orders", "--format", "json")
     assert isolated.code == 0 and json.loads(isolated.out)["ok"]
@@ -269,6 +283,7 @@ USER_ERRORS = {
     "explain": (["explain", "-f", f"{MISSING}.sql"], "cannot read"),
     "advise": (["advise", "--demo", "nope"], "unknown demo database 'nope'"),
     "diff": (["diff", "--to", "after.sql", "--rename", "customers"], "cannot read --rename 'customers'"),
+    "locks": (["locks", "-f", f"{MISSING}.sql"], "cannot read /nonexistent/workbench.sql"),
     "rls probe": (["rls", "probe", "--table", "nope"], "no table 'nope'"),
     "types": (["types", "--check"], "--check needs the file to compare"),
     "report": (["report", "--draft-file", f"{MISSING}.sql"], "cannot read the SQL file"),

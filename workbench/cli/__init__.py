@@ -12,9 +12,9 @@ import sys
 from ..dsn import dsn_from_env, scrub
 from ..errors import WorkbenchError
 from .crash import report_crash
-from . import advise, demo, diff, erd, explain, inspect, lab, lint, migrations, report, rls, server, types
+from . import advise, demo, diff, erd, explain, inspect, lab, lint, locks, migrations, report, rls, server, types
 
-COMMANDS = (inspect, erd, lint, explain, advise, diff, rls, types, report, demo, migrations, server, lab)
+COMMANDS = (inspect, erd, lint, explain, advise, diff, locks, rls, types, report, demo, migrations, server, lab)
 
 EPILOG = """\
 Without --dsn (or WORKBENCH_DSN) the commands use the embedded PostgreSQL kept in
@@ -30,6 +30,7 @@ examples:
   workbench explain 'SELECT …'                a query plan in plain words
   workbench advise -f queries.sql             indexes for a workload, proven by what-if costing
   workbench diff --to desired.sql             the migration to a desired schema, up and down, proven
+  workbench locks -f migration.sql            a migration's locks, rewrites, scans, measured
   workbench types -o database.ts              TypeScript types of the schema (Supabase's shape)
   workbench report -o review.html             the design-review report of the pending revisions
   workbench migrations verify                 up/down/up every revision on a fresh database
