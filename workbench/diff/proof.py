@@ -17,7 +17,7 @@ from ..catalog import Schema, inspect
 from ..catalog.diff import SchemaDiff, diff
 from ..drafts.dryrun import DryRunError, apply
 from ..errors import WorkbenchError
-from .scratch import fresh_database
+from .scratch import fresh_database, fresh_snapshot
 from .model import runs, script
 
 
@@ -78,7 +78,7 @@ def verify(migration, target=None, *, base: Schema | None = None) -> Proof:
     schemas = None if base is None else sorted({s.name for s in before.objects.schemas} |
                                                 {s.name for s in after.objects.schemas})
     with fresh_database(admin) as dsn, psycopg.connect(dsn, autocommit=True) as conn:
-        build = diff_sql(inspect(conn), base or before, allow_destructive=True)
+        build = diff_sql(fresh_snapshot(dsn), base or before, allow_destructive=True)
         try:
             run(conn, build.up, "building the current schema")
             setup = compare(inspect(conn, schemas=schemas), before)
@@ -100,11 +100,15 @@ def run(conn, statements, step: str) -> None:
             for statement in group:
                 outside_transaction(conn, statement.sql, step)
             continue
-        with conn.transaction():
-            try:
-                apply(conn, script(group), step)
-            except DryRunError as exc:
-                raise DryRunError(exc.what, where=exc.where, hint=exc.hint) from None
+        try:
+            with conn.transaction():
+                conn.execute(script(group))  # at once: it nearly always succeeds
+        except psycopg.Error:
+            with conn.transaction():  # again, one statement at a time, to name the one that fails
+                try:
+                    apply(conn, script(group), step)
+                except DryRunError as exc:
+                    raise DryRunError(exc.what, where=exc.where, hint=exc.hint) from None
 
 
 def outside_transaction(conn, sql: str, step: str) -> None:

@@ -2,9 +2,9 @@
 
 Creating and dropping a database costs about a second; a proof needs three. A database
 given back is emptied (its user schemas dropped, ``public`` made anew as the server makes
-it) and checked against the snapshot it had when fresh; only a database that compares equal
-goes back to the pool, any other is dropped. Pooled databases are dropped when the process
-ends.
+it, database-wide default privileges reset) and checked against a fingerprint of its catalog
+taken when it was fresh; only a database that matches goes back to the pool, any other is
+dropped. Pooled databases are dropped when the process ends.
 """
 from __future__ import annotations
 
@@ -22,21 +22,60 @@ from ..dsn import with_database
 
 PREFIX = "wb_scratch_pool"
 _lock = threading.Lock()
-_free: dict[str, list[tuple[str, Schema]]] = {}
+_free: dict[str, list[str]] = {}
+
+
+class _Fresh:
+    """What a pooled database looked like when it was made: ``public``'s owner, privileges
+    and comment, the fingerprint of its catalog, and its snapshot."""
+
+    def __init__(self, public: tuple, fingerprint: tuple, schema: Schema):
+        self.public, self.fingerprint, self.schema = public, fingerprint, schema
+
+
+_fresh: dict[str, _Fresh] = {}
+
+# Everything a migration may leave behind, in one row: the user schemas with their owners,
+# privileges and comments, extensions, default privileges, and the user objects of every
+# catalog that holds them.
+FINGERPRINT = """
+SELECT (SELECT array_agg(n.nspname || '/' || pg_get_userbyid(n.nspowner) || '/' || coalesce(n.nspacl::text, '')
+                         || '/' || coalesce(obj_description(n.oid, 'pg_namespace'), '') ORDER BY n.nspname)
+        FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'),
+       (SELECT array_agg(e.extname || '/' || e.extversion ORDER BY e.extname) FROM pg_extension e),
+       (SELECT count(*) FROM pg_default_acl),
+       (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')),
+       (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')),
+       (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')),
+       (SELECT count(*) FROM pg_event_trigger), (SELECT count(*) FROM pg_publication),
+       (SELECT count(*) FROM pg_foreign_data_wrapper), (SELECT count(*) FROM pg_cast),
+       (SELECT count(*) FROM pg_language), (SELECT count(*) FROM pg_largeobject_metadata)
+"""
 
 
 @contextmanager
 def fresh_database(admin_dsn: str) -> Iterator[str]:
     """The DSN of an empty database next to ``admin_dsn``, for the time of the block."""
-    name, fresh = take(admin_dsn)
+    name = take(admin_dsn)
     dsn = with_database(admin_dsn, name)
     try:
         yield dsn
     finally:
-        give_back(admin_dsn, name, fresh)
+        give_back(admin_dsn, name)
 
 
-def take(admin_dsn: str) -> tuple[str, Schema]:
+def fresh_snapshot(dsn: str) -> Schema:
+    """The snapshot of the pooled database at ``dsn`` as it was when made (an empty
+    database's, without inspecting it again)."""
+    name = psycopg.conninfo.conninfo_to_dict(dsn)["dbname"]
+    return _fresh[name].schema
+
+
+def take(admin_dsn: str) -> str:
+    """A pooled database's name, or a new database's."""
     with _lock:
         pool = _free.setdefault(admin_dsn, [])
         if pool:
@@ -48,26 +87,24 @@ def take(admin_dsn: str) -> tuple[str, Schema]:
         public = conn.execute("SELECT pg_get_userbyid(nspowner), nspacl::text, "
                               "obj_description(oid, 'pg_namespace') FROM pg_namespace "
                               "WHERE nspname = 'public'").fetchone()
-        fresh = inspect(conn)
-    _public[name] = public
-    return name, fresh
+        _fresh[name] = _Fresh(public, conn.execute(FINGERPRINT).fetchone(), inspect(conn))
+    return name
 
 
-_public: dict[str, tuple] = {}
-
-
-def give_back(admin_dsn: str, name: str, fresh: Schema) -> None:
+def give_back(admin_dsn: str, name: str) -> None:
     """Empty the database and pool it again, or drop it when it cannot be made fresh."""
+    fresh = _fresh[name]
     try:
         with psycopg.connect(with_database(admin_dsn, name), autocommit=True) as conn:
-            empty(conn, _public[name])
-            clean = inspect(conn) == fresh
+            empty(conn, fresh.public)
+            clean = conn.execute(FINGERPRINT).fetchone() == fresh.fingerprint
     except psycopg.Error:
         clean = False
     if clean:
         with _lock:
-            _free.setdefault(admin_dsn, []).append((name, fresh))
+            _free.setdefault(admin_dsn, []).append(name)
     else:
+        _fresh.pop(name, None)
         drop(admin_dsn, name)
 
 
@@ -138,7 +175,7 @@ def drop_pooled() -> None:
         pools = {admin: list(items) for admin, items in _free.items()}
         _free.clear()
     for admin, items in pools.items():
-        for name, _ in items:
+        for name in items:
             try:
                 drop(admin, name)
             except psycopg.Error:
