@@ -26,6 +26,7 @@ The readings only take ACCESS SHARE locks on system catalogs and views, which ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 SNAPSHOT_SQL = """
 SELECT
@@ -89,7 +90,9 @@ class Snapshot:
     block_size: int = 8192
     counting: bool = True
 
-    def by_name(self) -> dict[str, Relation]:
+    @cached_property
+    def named(self) -> dict[str, Relation]:
+        """The relations by qualified name."""
         return {r.qualified: r for r in self.relations.values()}
 
     def total_bytes(self, oid: int) -> int:
@@ -124,14 +127,15 @@ class Change:
 
 def change(before: Snapshot, after: Snapshot) -> Change:
     """The difference a statement made between ``before`` and ``after``."""
-    named_before, named_after = before.by_name(), after.by_name()
+    named_before, named_after = before.named, after.named
     created = tuple(sorted(name for name, r in named_after.items()
                            if name not in named_before and r.oid not in before.relations))
     dropped = tuple(sorted(name for name, r in named_before.items()
                            if name not in named_after and r.oid not in after.relations))
-    kinds = {r.qualified: r.kind for snap in (after, before) for r in snap.relations.values()}
-    return Change(locks_acquired(before, after), rewritten(before, after),
-                  scans_made(before, after, set(created)), created, dropped, kinds,
+    locks, renewed = locks_acquired(before, after), rewritten(before, after)
+    mentioned = {name for name, _ in locks} | set(renewed) | set(created) | set(dropped)
+    kinds = {name: (named_before.get(name) or named_after[name]).kind for name in mentioned}
+    return Change(locks, renewed, scans_made(before, after, set(created)), created, dropped, kinds,
                   after.counting)
 
 
@@ -152,8 +156,8 @@ def rewritten(before: Snapshot, after: Snapshot) -> tuple[str, ...]:
     and made again under a new oid with another file node (an index rebuilt)."""
     found = {before.relations[oid].qualified for oid, now in after.relations.items()
              if oid in before.relations and now.filenode != before.relations[oid].filenode}
-    named_before = before.by_name()
-    found |= {name for name, now in after.by_name().items()
+    named_before = before.named
+    found |= {name for name, now in after.named.items()
               if name in named_before and named_before[name].oid != now.oid
               and now.oid not in before.relations and named_before[name].oid not in after.relations
               and named_before[name].filenode != now.filenode}
@@ -173,6 +177,6 @@ def scans_made(before: Snapshot, after: Snapshot, created: set[str]) -> dict[str
 
 def table_sizes(snap: Snapshot, names) -> dict[str, tuple[float, int]]:
     """Row estimate and size (with TOAST and indexes) of each named table in ``snap``."""
-    named = snap.by_name()
+    named = snap.named
     return {name: (named[name].rows, snap.total_bytes(named[name].oid))
             for name in names if name in named and named[name].kind == "table"}

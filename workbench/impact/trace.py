@@ -59,7 +59,7 @@ def trace(target, draft_or_sql, *, production_rows: dict[str, int] | None = None
             set_lock_timeout(conn, timeout)
             first = snapshot(conn)
             production = checked_production_rows(production_rows or {}, first)
-            statements, notes = run_all(conn, pieces, version, production, waits)
+            statements, notes = run_all(conn, pieces, version, production, waits, first)
     finally:
         waits.close()
     notes += [waits.problem] if waits.problem else []
@@ -120,30 +120,30 @@ def checked_production_rows(rows: dict[str, int], first: Snapshot) -> dict[str, 
     return dict(rows)
 
 
-def run_all(conn, pieces: list[Piece], version: int, production: dict[str, int],
-            waits: LockWaits) -> tuple[list[StatementTrace], list[str]]:
-    """Each statement traced (or described), in order; notes on the trace as a whole."""
-    statements, notes, created = [], [], set()
+def run_all(conn, pieces: list[Piece], version: int, production: dict[str, int], waits: LockWaits,
+            first: Snapshot) -> tuple[list[StatementTrace], list[str]]:
+    """Each statement traced (or described), in order; notes on the trace as a whole. The
+    snapshot after one statement is the one before the next: nothing runs in between."""
+    statements, notes, created, current = [], [], set(), first
     for piece in pieces:
         (raw,) = check_sql(piece.sql)
         if isinstance(raw.stmt, ast.TransactionStmt):
             statements.append(transaction_control(piece, raw.stmt))
             continue
         described = untraceable(raw.stmt, version)
-        result = None
         if described is None:
-            result = run_traced(conn, piece, created, production, waits)
-        if isinstance(result, Untraceable):
+            result, current = run_traced(conn, piece, current, created, production, waits)
+            if isinstance(result, StatementTrace):
+                statements.append(result)
+                created |= set(result.created)
+                continue
             described = result
-        if described is not None:
-            statements.append(run_untraced(conn, piece, described))
-            if described.stand_in and piece.number < len(pieces):
-                notes.append(f"statement {piece.number} ran as its stand-in, whose locks stay held "
-                             "for the rest of the trace: a later statement asking for a lock the "
-                             "stand-in took (same relation, same mode) is not seen taking it")
-            continue
-        statements.append(result)
-        created |= set(result.created)
+        statements.append(run_untraced(conn, piece, described))
+        current = snapshot(conn)
+        if described.stand_in and piece.number < len(pieces):
+            notes.append(f"statement {piece.number} ran as its stand-in, whose locks stay held "
+                         "for the rest of the trace: a later statement asking for a lock the "
+                         "stand-in took (same relation, same mode) is not seen taking it")
     return statements, notes
 
 
@@ -154,20 +154,20 @@ def transaction_control(piece: Piece, stmt) -> StatementTrace:
                           ends_transaction=stmt.kind in TRANSACTION_ENDS)
 
 
-def run_traced(conn, piece: Piece, created: set[str], production: dict[str, int],
-               waits: LockWaits) -> StatementTrace | Untraceable:
-    """Run one statement between two snapshots; what it did, or why it cannot be traced."""
-    before = snapshot(conn)
+def run_traced(conn, piece: Piece, before: Snapshot, created: set[str], production: dict[str, int],
+               waits: LockWaits) -> tuple[StatementTrace | Untraceable, Snapshot]:
+    """Run one statement after the ``before`` snapshot; what it did (or why it cannot be
+    traced) and the snapshot after it."""
     try:
         with waits.watching() as waited:
             seconds = run_timed(conn, piece.sql)
     except psycopg.Error as exc:
-        if exc.sqlstate == NOT_IN_TRANSACTION:
-            return refused(first_message(exc))
+        if exc.sqlstate == NOT_IN_TRANSACTION:  # its savepoint is rolled back: nothing changed
+            return refused(first_message(exc)), before
         raise statement_error(piece.number, place(piece), exc) from None
     after = snapshot(conn)
     wait_ms = min(waited[0], seconds) * 1000
-    return measured(piece, before, after, created, seconds * 1000 - wait_ms, wait_ms, production)
+    return measured(piece, before, after, created, seconds * 1000 - wait_ms, wait_ms, production), after
 
 
 def measured(piece: Piece, before: Snapshot, after: Snapshot, created: set[str], work_ms: float,
