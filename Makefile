@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/erd.py
 	$(BIN)/python benchmarks/advise.py
 	$(BIN)/python benchmarks/diff.py
+	$(BIN)/python benchmarks/locks.py
 
 # The README's screenshots, taken by the browser tests in a real JupyterLab.
 screenshots: $(STAMP) system-packages
