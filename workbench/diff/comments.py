@@ -64,7 +64,7 @@ def plan_comments(p) -> None:
 def relation_comments(p, old, new) -> None:
     """The comments of a relation and of its columns, constraints, indexes, policies and
     triggers."""
-    if old is None or old.kind != new.kind or new.key in p.recreate_views:
+    if old is None or new.key in p.rebuilt_tables or new.key in p.recreate_views:
         old = None
     comment(p, lambda: f"{RELATION_WORDS[new.kind]} {new.qualname}", old and old.comment, new.comment,
             fresh=old is None)

@@ -22,14 +22,11 @@ COMPARED = ("kind", "deferrable", "deferred")
 
 
 def plan(p) -> None:
+    """Add, drop, rename, rebuild and validate the constraints of every table."""
     for table in p.added_tables(("table", "partitioned")):
         for constraint in own_constraints(table):
             add(p, table, constraint, new_table=True)
     for old, new in p.kept_tables(("table", "partitioned")):
-        if old.kind != new.kind:
-            for constraint in own_constraints(new):
-                add(p, new, constraint, new_table=True)
-            continue
         plan_table(p, old, new)
 
 
@@ -64,9 +61,11 @@ def plan_table(p, old: Table, new: Table) -> None:
 
 
 def must_rebuild(p, table: Table, constraint: Constraint) -> bool:
-    """Whether a check must be dropped and added again although it is unchanged: it reads a
-    column moved to a recreated enum (its labels would keep the old type) or calls a
-    function that is recreated."""
+    """Whether a constraint must be dropped and added again although it is unchanged: a
+    foreign key to a table that is rebuilt, or a check that reads a column moved to a
+    recreated enum (its labels would keep the old type) or calls a recreated function."""
+    if isinstance(constraint, ForeignKey):
+        return constraint.ref_key in p.rebuilt_tables
     if constraint.kind != "check" or not (p.recast_columns or p.recreated_functions):
         return False
     if any((table.key, column) in p.recast_columns for column in constraint.columns):

@@ -20,7 +20,7 @@ def plan(p) -> None:
         for index in own_indexes(table):
             create(p, table, index, concurrently=False)
     for old, new in p.kept_tables(("table", "partitioned", "matview")):
-        if old.kind != new.kind or new.key in p.recreate_views:
+        if new.key in p.recreate_views:
             for index in own_indexes(new):
                 create(p, new, index, concurrently=False)
             continue

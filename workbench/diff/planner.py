@@ -43,6 +43,7 @@ class Planner:
         self.old_tables = {t.key: t for t in self.before.objects.tables}
         self.new_tables = {t.key: t for t in self.after.objects.tables}
         self._emitted: set[tuple[str, int]] = set()
+        self.rebuilt_tables = rebuilt(self.old_tables, self.new_tables)
 
     def emit(self, phase: int, sql: str, target: str, *, destructive: str = "",
              transactional: bool = True, order: int = 0) -> None:
@@ -63,17 +64,21 @@ class Planner:
     # --- tables -------------------------------------------------------------------------------
 
     def kept_tables(self, kinds=RELATION_KINDS) -> list[tuple[Table, Table]]:
-        """``(old, new)`` for each table in both snapshots, both of one of ``kinds``."""
-        return [(self.old_tables[k], self.new_tables[k]) for k in sorted(self.old_tables.keys() & self.new_tables.keys())
+        """``(old, new)`` for each table in both snapshots, both of one of ``kinds`` (and not
+        rebuilt)."""
+        kept = (self.old_tables.keys() & self.new_tables.keys()) - self.rebuilt_tables
+        return [(self.old_tables[k], self.new_tables[k]) for k in sorted(kept)
                 if self.old_tables[k].kind in kinds and self.new_tables[k].kind in kinds]
 
     def added_tables(self, kinds=RELATION_KINDS) -> list[Table]:
-        return [self.new_tables[k] for k in sorted(self.new_tables.keys() - self.old_tables.keys())
-                if self.new_tables[k].kind in kinds]
+        """The tables of ``kinds`` this migration creates (rebuilt ones too)."""
+        made = (self.new_tables.keys() - self.old_tables.keys()) | self.rebuilt_tables
+        return [self.new_tables[k] for k in sorted(made) if self.new_tables[k].kind in kinds]
 
     def removed_tables(self, kinds=RELATION_KINDS) -> list[Table]:
-        return [self.old_tables[k] for k in sorted(self.old_tables.keys() - self.new_tables.keys())
-                if self.old_tables[k].kind in kinds]
+        """The tables of ``kinds`` this migration drops (rebuilt ones too)."""
+        gone = (self.old_tables.keys() - self.new_tables.keys()) | self.rebuilt_tables
+        return [self.old_tables[k] for k in sorted(gone) if self.old_tables[k].kind in kinds]
 
     def calls_recreated_function(self, sql: str | None) -> bool:
         """Whether ``sql`` calls a function this migration drops and creates again."""
@@ -83,15 +88,32 @@ class Planner:
         return any(name in names for _, name in functions_of(sql))
 
     def is_new(self, key) -> bool:
-        """Whether relation ``key`` is created by this migration (absent before)."""
-        return key not in self.old_tables
+        """Whether relation ``key`` is created by this migration (absent before, or rebuilt)."""
+        return key not in self.old_tables or key in self.rebuilt_tables
 
     def is_gone(self, key) -> bool:
-        """Whether relation ``key`` is dropped by this migration (absent after)."""
-        return key not in self.new_tables
+        """Whether relation ``key`` is dropped by this migration (absent after, or rebuilt)."""
+        return key not in self.new_tables or key in self.rebuilt_tables
 
     def ordered(self) -> tuple[Statement, ...]:
         """The statements in the order they run."""
         indexed = list(enumerate(self.statements))
         indexed.sort(key=lambda pair: (pair[1].phase, pair[1].order, pair[0]))
         return tuple(s for _, s in indexed)
+
+
+def rebuilt(old: dict, new: dict) -> set:
+    """The relations in both snapshots that PostgreSQL cannot change in place, so they are
+    dropped and created again: a change of kind (table, partitioned table, view,
+    materialized view) or of partition key, and the partitions of a rebuilt table."""
+    found = {k for k in old.keys() & new.keys()
+             if old[k].kind != new[k].kind or old[k].partition_key != new[k].partition_key}
+    grew = True
+    while grew:
+        grew = False
+        for key in (old.keys() & new.keys()) - found:
+            parents = {tuple(t.partition_of) for t in (old[key], new[key]) if t.partition_of}
+            if parents & found:
+                found.add(key)
+                grew = True
+    return found

@@ -13,18 +13,17 @@ ALL_KINDS = ("table", "partitioned", "view", "matview", "foreign")
 
 
 def plan(p) -> None:
+    """Create, drop, alter and recreate policies."""
     for table in p.added_tables(ALL_KINDS):
         for policy in table.policies:
             create(p, policy)
     for old, new in p.kept_tables(ALL_KINDS):
-        rebuilt = old.kind != new.kind
         was = {x.name: x for x in old.policies}
         now = {x.name: x for x in new.policies}
         for name in sorted(was.keys() - now.keys()):
-            if not rebuilt:
-                drop(p, was[name])
+            drop(p, was[name])
         for name in sorted(now.keys()):
-            if rebuilt or name not in was:
+            if name not in was:
                 create(p, now[name])
             elif must_recreate(p, was[name], now[name]):
                 drop(p, was[name])
@@ -49,12 +48,15 @@ def must_recreate(p, old: Policy, new: Policy) -> bool:
 
 
 def uses_rebuilt(p, policy: Policy) -> bool:
-    """Whether the policy reads a column that changes type or goes, or a recreated function."""
+    """Whether the policy reads a table that is dropped, a column that changes type or goes,
+    or a recreated function."""
     texts = [t for t in (policy.using, policy.with_check) if t]
     columns = set().union(*(columns_of(t) for t in texts)) if texts else set()
     tables = {(policy.schema, policy.table)}
     for text in texts:
         tables |= {resolve(r, p.old_tables) for r in relations_of(text)}
+    if any(key is not None and p.is_gone(key) for key in tables):
+        return True  # a table it reads is dropped (and made again)
     touched = p.retyped_columns | p.dropped_columns
     if any(key in tables and name in columns for key, name in touched):
         return True

@@ -11,22 +11,32 @@ KINDS = ("table", "partitioned")
 
 
 def plan(p) -> None:
+    """Create, drop, rebuild and alter tables (columns: :mod:`.columns`)."""
     for table in p.added_tables(("foreign",)) + p.removed_tables(("foreign",)):
-        p.note(f"foreign table {table.schema}.{table.name} is not diffed: create or drop it by hand")
+        if table.key not in p.rebuilt_tables:
+            p.note(f"foreign table {table.schema}.{table.name} is not diffed: create or drop it by hand")
+    for key in sorted(p.rebuilt_tables):
+        note_rebuilt(p, p.old_tables[key], p.new_tables[key])
     for table in p.added_tables(KINDS):
         create(p, table)
     for table in p.removed_tables(KINDS):
         drop(p, table)
     for old, new in p.kept_tables(KINDS):
-        if old.kind != new.kind:
-            p.note(f"{new.qualname} changes from {old.kind} to {new.kind}: PostgreSQL cannot convert "
-                   "it in place; it is dropped and created again")
-            drop(p, old)
-            create(p, new)
-            p.reset_grants.add(("table", new.schema, new.name))
-            continue
         alter(p, old, new)
         columns.plan_table(p, old, new)
+
+
+def note_rebuilt(p, old: Table, new: Table) -> None:
+    """Say why a relation is dropped and created again; its privileges start afresh."""
+    where = f"{new.schema}.{new.name}"
+    if old.kind != new.kind:
+        p.note(f"{where} changes from {old.kind} to {new.kind}: PostgreSQL cannot convert it in place; "
+               "it is dropped and created again")
+    elif old.partition_key != new.partition_key:
+        p.note(f"{where}: the partition key changes from {old.partition_key} to {new.partition_key}; "
+               "PostgreSQL cannot change it in place: the table and its partitions are dropped and "
+               "created again (move the rows by hand)")
+    p.reset_grants.add(("table", new.schema, new.name))
 
 
 def create(p, table: Table) -> None:
@@ -91,11 +101,8 @@ def alter(p, old: Table, new: Table) -> None:
             p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} RESET ({', '.join(gone)});", target)
         if new.options:
             p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} SET ({', '.join(new.options)});", target)
-    if old.inherits != new.inherits:
+    if old.inherits != new.inherits or any(tuple(x) in p.rebuilt_tables for x in new.inherits):
         inherit(p, old, new)
-    if old.partition_key != new.partition_key:
-        p.note(f"{target}: the partition key changes from {old.partition_key} to {new.partition_key}; "
-               "PostgreSQL cannot change it in place: recreate the table by hand")
     row_security(p, old, new)
 
 
@@ -124,10 +131,11 @@ def row_security(p, old: Table | None, new: Table) -> None:
 
 
 def inherit(p, old: Table, new: Table) -> None:
-    """``INHERIT`` / ``NO INHERIT`` for classic inheritance parents added or removed."""
-    for parent in [x for x in old.inherits if x not in new.inherits]:
+    """``INHERIT`` / ``NO INHERIT`` for classic inheritance parents added or removed (or
+    dropped and created again)."""
+    for parent in [x for x in old.inherits if x not in new.inherits or tuple(x) in p.rebuilt_tables]:
         p.emit(phases.DETACH_PARTITION, f"ALTER TABLE {new.qualname} NO INHERIT {qualified(*parent)};",
                new.qualname)
-    for parent in [x for x in new.inherits if x not in old.inherits]:
+    for parent in [x for x in new.inherits if x not in old.inherits or tuple(x) in p.rebuilt_tables]:
         p.emit(phases.ATTACH_PARTITION, f"ALTER TABLE {new.qualname} INHERIT {qualified(*parent)};",
                new.qualname)

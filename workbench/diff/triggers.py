@@ -11,11 +11,12 @@ ENABLED = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA
 
 
 def plan(p) -> None:
+    """Create, drop, recreate, enable and disable triggers."""
     for table in p.added_tables(("table", "partitioned", "view", "matview")):
         for trigger in own(table):
             create(p, table, trigger)
     for old, new in p.kept_tables(("table", "partitioned", "view", "matview")):
-        rebuilt = old.kind != new.kind or new.key in p.recreate_views
+        rebuilt = new.key in p.recreate_views
         was = {t.name: t for t in own(old)}
         now = {t.name: t for t in own(new)}
         for name in sorted(was.keys() - now.keys()):

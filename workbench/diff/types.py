@@ -109,9 +109,13 @@ def names_type(type_text: str, key) -> bool:
 # --- sequences -------------------------------------------------------------------------------
 
 def plan_sequences(p) -> None:
+    """Create, drop and alter sequences (identity sequences come with their columns), and
+    set what owns them. A sequence owned by a table that is dropped and made again goes with
+    it, so it is made again too."""
     old = {(s.schema, s.name): s for s in p.before.objects.sequences if not s.identity}
     new = {(s.schema, s.name): s for s in p.after.objects.sequences if not s.identity}
-    for key in sorted(new.keys() - old.keys()):
+    made_again = {k for k in old.keys() & new.keys() if old[k].owned_by and goes_with_owner(p, old[k].owned_by)}
+    for key in sorted((new.keys() - old.keys()) | made_again):
         seq = new[key]
         p.emit(phases.CREATE_SEQUENCE, f"CREATE SEQUENCE {qualified(*key)}{options(seq)};", ".".join(key))
         if seq.owned_by:
@@ -121,7 +125,7 @@ def plan_sequences(p) -> None:
         if seq.owned_by and goes_with_owner(p, seq.owned_by):
             continue  # dropped with its table or column
         p.emit(phases.DROP_SEQUENCE, f"DROP SEQUENCE {qualified(*key)};", ".".join(key))
-    for key in sorted(old.keys() & new.keys()):
+    for key in sorted((old.keys() & new.keys()) - made_again):
         was, now = old[key], new[key]
         if options(was) != options(now):
             clamp(p, was, now)
