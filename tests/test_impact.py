@@ -366,6 +366,13 @@ def test_failures_name_the_locks_held_too_long(session):
         f"statement 1 holds ACCESS EXCLUSIVE on {ORDERS} (documented) for a time the trace could not measure"]
 
 
+def test_scans_are_not_measured_without_track_counts(session):
+    session.conn.execute("SET track_counts = off")
+    (found,) = trace(session, "ALTER TABLE shop.orders ADD CONSTRAINT orders_id_positive CHECK (id > 0)")
+    assert not found.scans_measured and found.validated == () and found.disagreements == ()
+    assert "scans not measured: track_counts is off on this server" in found.words()
+
+
 # --- nothing is kept -------------------------------------------------------------------------
 
 def test_nothing_is_kept(session, shop):
@@ -447,6 +454,19 @@ def test_a_failing_statement_names_itself(session):
         trace(session, "ALTER TABLE shop.orders ADD COLUMN memo text;\n\nALTER TABLE shop.nope ADD COLUMN x int;")
     assert caught.value.what.startswith("statement 2 failed: relation \"shop.nope\" does not exist")
     assert "line 3" in caught.value.where and "nothing was changed" in caught.value.hint
+
+
+def test_a_statement_over_statement_timeout_is_stopped_with_a_hint(shop):
+    from workbench import Settings
+    from workbench.impact import TraceError
+
+    with workbench.connect(shop, settings=Settings(statement_timeout="50ms")) as impatient:
+        with pytest.raises(TraceError) as caught:
+            trace(impatient, "ALTER TABLE shop.orders ADD CONSTRAINT slow CHECK (qty > 0 AND pg_sleep(0.01) IS NOT NULL)",
+                  squawk=False)
+    assert caught.value.what == ("statement 1 was stopped before it finished (canceling statement due to "
+                                 "statement timeout)")
+    assert "production_rows" in caught.value.hint
 
 
 def test_bad_sql_names_its_position(session):

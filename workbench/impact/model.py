@@ -74,8 +74,8 @@ class StatementTrace:
     """One statement of the migration and what it did.
 
     Traced statements carry measured ``locks`` (acquired by the statement: new relations and
-    stronger modes), ``rewrites`` (relations given new storage), ``validated`` (tables read
-    to check a constraint), ``scanned`` (every table it read, with the scans counted),
+    stronger modes), ``rewrites`` (relations given new storage), ``validated`` (tables an
+    ALTER TABLE read to check a constraint, besides those it rewrote), ``scanned`` (every table it read, with the scans counted),
     ``measured_ms`` and ``duration_ms`` (the same, or scaled to production when ``scaling``),
     and ``held_ms``: how long its locks stay held, from its start to the end of its
     transaction (statement ``held_until``); ``earlier_locks`` are the locks earlier

@@ -12,14 +12,18 @@ Three readings make a :class:`Snapshot`, taken in one query on the tracing conne
   PostgreSQL rebuilds under a new oid keep their name, so a name that is dropped and made
   again in one statement counts as rewritten too. ``reltuples`` and ``relpages`` are
   PostgreSQL's own estimates (as of the last VACUUM or ANALYZE), read without a lock.
-- **scans**: ``pg_stat_xact_user_tables.seq_scan`` and ``idx_scan``. These counters count
-  the scans the backend started in the running transaction and are only flushed to the
-  shared statistics outside a transaction, so the difference around one statement is the
-  number of scans that statement made: an ALTER TABLE that validates a CHECK, a NOT NULL or
+- **scans**: ``pg_stat_xact_user_tables.seq_scan`` and ``idx_scan``. Every scan a backend
+  starts (a validation's ``table_beginscan``, the foreign key check's query) adds to these
+  counters in the backend's own pending statistics, which PostgreSQL flushes to the shared
+  statistics only when the backend is idle outside a transaction. They may still hold counts
+  of an earlier transaction not flushed yet, but they never move inside the trace's
+  transaction except by its own statements: the difference around one statement is the
+  number of scans that statement made. An ALTER TABLE that validates a CHECK, a NOT NULL or
   a foreign key reads the table (the foreign key's check also reads the referenced table);
-  one that only changes the catalog reads nothing. (A rewrite reads the table too; it is
-  reported as a rewrite. With ``track_counts`` off the counters stay at zero and scans are
-  reported as not measured.)
+  one that only changes the catalog reads nothing. A rewrite reads the table too (it is
+  reported as a rewrite, not a validation), and so does an index build. The tests check
+  this against the documentation for each statement kind, on PostgreSQL 15 and 18. With
+  ``track_counts`` off the counters stay at zero and scans are reported as not measured.
 
 The readings only take ACCESS SHARE locks on system catalogs and views, which are left out.
 """

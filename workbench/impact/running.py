@@ -10,6 +10,7 @@ from ..errors import WorkbenchError
 
 NOT_IN_TRANSACTION = "25001"  # active_sql_transaction: "cannot run inside a transaction block"
 LOCK_NOT_AVAILABLE = "55P03"
+QUERY_CANCELED = "57014"  # statement_timeout, or a cancel request
 
 
 class TraceError(WorkbenchError):
@@ -47,5 +48,10 @@ def statement_error(number: int, where: str, exc: psycopg.Error) -> TraceError:
                           f"another session holds a conflicting lock ({first_message(exc)})",
                           where=where, hint="nothing was changed; trace again when that session is "
                                             "done, or give a longer lock_timeout")
+    if exc.sqlstate == QUERY_CANCELED:
+        return TraceError(f"statement {number} was stopped before it finished ({first_message(exc)})",
+                          where=where, hint="nothing was changed; on a large table, connect with a longer "
+                                            "statement_timeout (workbench.Settings) or trace it on a "
+                                            "smaller copy and give production_rows")
     return TraceError(f"statement {number} failed: {first_message(exc)}", where=where,
                       hint="fix the statement; nothing was changed (the trace rolls back)")
