@@ -26,24 +26,37 @@ def definition(column: Column) -> str:
 
 
 def plan_table(p, old: Table, new: Table) -> None:
-    """The column changes of one table kept by the migration (partitions take their parent's)."""
+    """The column changes of one table kept by the migration (partitions take their parent's,
+    and so do inheritance children for the columns they inherit)."""
     if new.partition_of or old.partition_of:
         return
-    was = {c.name: c for c in old.columns}
-    now = {c.name: c for c in new.columns}
+    inherited = inherited_columns(p, old, new)
+    was = {c.name: c for c in old.columns if c.name not in inherited}
+    now = {c.name: c for c in new.columns if c.name not in inherited}
     target = new.qualname
-    for name in [c.name for c in old.columns if c.name not in now]:
+    for name in [c.name for c in old.columns if c.name in was and c.name not in now]:
         p.dropped_columns.add((old.key, name))
         p.emit(phases.DROP_COLUMN, f"ALTER TABLE {target} DROP COLUMN {quote_ident(name)};", target,
                destructive=f"drops column {old.schema}.{old.name}.{name} and its data")
-    for column in [c for c in new.columns if c.name not in was]:
+    for column in [c for c in new.columns if c.name in now and c.name not in was]:
         add_column(p, new, column)
-    for name in [c.name for c in new.columns if c.name in was]:
+    for name in [c.name for c in new.columns if c.name in was and c.name in now]:
         alter_column(p, new, was[name], now[name])
     if [c for c in old.columns if c.name in now] != [c for c in new.columns if c.name in was] and \
             [c.name for c in old.columns if c.name in now] != [c.name for c in new.columns if c.name in was]:
         p.note(f"{target}: the column order differs; PostgreSQL adds columns at the end, so the "
                "order is left as it is")
+
+
+def inherited_columns(p, old: Table, new: Table) -> set[str]:
+    """The columns a table inherits from the parents it keeps (classic ``INHERITS``): what
+    the parent's ``ALTER TABLE`` does reaches them."""
+    found: set[str] = set()
+    for parent in set(map(tuple, old.inherits)) & set(map(tuple, new.inherits)):
+        for tables in (p.old_tables, p.new_tables):
+            if parent in tables:
+                found |= {c.name for c in tables[parent].columns}
+    return found
 
 
 def add_column(p, table: Table, column: Column) -> None:
