@@ -51,7 +51,7 @@ def test_a_sandbox_turns_what_changed_into_a_proven_draft():
             name = box.name
             box.execute("ALTER TABLE nursery.customers ADD COLUMN nickname text;")
             draft = box.draft("Customers get a nickname")
-        assert draft.up.count(";") == 3  # the header's two SETs and the one change
+        assert draft.up.count(";") == 4  # the header's three SETs and the one change
         assert "ADD COLUMN nickname text" in draft.up
         assert "DROP COLUMN nickname" in draft.down
         assert draft.proof.ok, draft.proof.summary_text()
@@ -212,3 +212,25 @@ def test_generate_refuses_data_loss_without_permission(history_copy, capsys):
         assert main(["migrations", "generate", "-m", "Drop notes", "--to", dsn,
                      "--dir", str(history_copy)]) == 2
     assert "drops column nursery.customers.phone and its data" in capsys.readouterr().err
+
+
+def test_desired_sql_with_its_own_transaction_lines_and_early_functions():
+    schema = from_sql("BEGIN;\nCREATE FUNCTION public.n() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM public.t';\n"
+                      "CREATE TABLE public.t (id int);\nCOMMIT;")
+    assert schema.table("public.t") and schema.function("public.n")
+
+
+def test_migrations_run_whatever_the_sessions_search_path():
+    from workbench import embedded
+    from workbench.diff.scratch import fresh_database
+
+    before = "CREATE TYPE public.kind AS ENUM ('a'); CREATE TABLE public.games (id int PRIMARY KEY);"
+    after = before + (" CREATE TABLE public.events (id int PRIMARY KEY,"
+                      " game_id int REFERENCES public.games (id), k public.kind);")
+    migration = workbench.diff_sql(from_sql(before), from_sql(after))
+    with fresh_database(embedded.server_dsn("postgres")) as dsn, psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(before)
+        conn.execute("SET search_path = ''")  # as pg_dump-style migrations leave it
+        with conn.transaction():
+            conn.execute(migration.up_sql)
+        assert conn.execute("SELECT to_regclass('public.events')").fetchone()[0] == "public.events"

@@ -6,9 +6,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import psycopg
+from psycopg.pq import TransactionStatus
 
 from ..errors import WorkbenchError
-from ..session import read_only
+from ..session import connection_of, read_only
 from .build import build_objects
 from .queries import Result, fetch_catalog
 from .schema import Schema
@@ -30,10 +31,27 @@ def inspect(target, *, schemas: list[str] | str | None = None) -> Schema:
 
 def read_catalog(target, schemas: list[str] | None) -> dict[str, Result]:
     """The rows of every catalog query, read in one read-only transaction."""
-    with read_only(target) as conn:
+    nested = connection_of(target).info.transaction_status != TransactionStatus.IDLE
+    with read_only(target) as conn, pinned_search_path(conn, restore=nested):
         rows = fetch_catalog(conn, list(schemas) if schemas is not None else None)
     check_schemas(schemas, rows["schemas"])
     return rows
+
+
+@contextmanager
+def pinned_search_path(conn, *, restore: bool):
+    """``search_path`` set to ``public`` while the catalog is read: definitions (types,
+    defaults, index and view texts) then name every object outside ``public`` with its schema,
+    whatever the session's path, so SQL made from them means the same anywhere. The setting
+    is local to the transaction; with ``restore`` (a transaction the caller keeps open, such
+    as a dry run's) it is put back after."""
+    (old,) = conn.execute("SELECT old FROM current_setting('search_path') AS old, "
+                          "LATERAL set_config('search_path', 'public', true)").fetchone()
+    try:
+        yield conn
+    finally:
+        if restore and conn.info.transaction_status == TransactionStatus.INTRANS:
+            conn.execute("SELECT set_config('search_path', %s, true)", (old,))
 
 
 def snapshot(rows: dict[str, Result]) -> Schema:

@@ -26,18 +26,38 @@ def from_dsn(dsn: str, schemas=None) -> Schema:
 
 def from_sql(sql: str, *, server: str | None = None, schemas=None, label: str = "the SQL") -> Schema:
     """The schema that ``sql`` creates, applied to a fresh throwaway database on ``server``
-    (an admin DSN; default: the embedded server) and inspected; the database is dropped."""
+    (an admin DSN; default: the embedded server) and inspected; the database is dropped.
+
+    The SQL runs in one transaction with function bodies unchecked (as ``pg_dump`` output
+    expects); its own ``BEGIN``/``COMMIT`` lines are left out, as they would end that
+    transaction half-way."""
     from .proof import admin_dsn
 
     with fresh_database(admin_dsn(server)) as dsn, \
             psycopg.connect(dsn, autocommit=True) as conn:
         try:
             with conn.transaction():
-                apply(conn, sql, label)
+                conn.execute("SET LOCAL check_function_bodies = off")
+                apply(conn, without_transaction_control(sql), label)
         except DryRunError as exc:
             raise WorkbenchError(exc.what, where=exc.where,
                                  hint="fix the SQL; it ran on a throwaway database") from None
         return inspect(conn, schemas=schemas)
+
+
+def without_transaction_control(sql: str) -> str:
+    """``sql`` without its ``BEGIN``, ``COMMIT``, ``ROLLBACK`` and savepoint statements."""
+    import pglast
+    from pglast import ast
+
+    from ..drafts.sqltext import statements
+
+    kept = []
+    for piece in statements(sql):
+        parsed = pglast.parse_sql(piece)
+        if not all(isinstance(raw.stmt, ast.TransactionStmt) for raw in parsed):
+            kept.append(piece.rstrip().rstrip(";") + ";")
+    return "\n".join(kept)
 
 
 def from_file(path, **options) -> Schema:

@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 
 from ..errors import WorkbenchError
 
-HEADER = ("SET LOCAL lock_timeout = '5s';", "SET LOCAL check_function_bodies = off;")
+# Each transaction of a migration: fail fast rather than queue behind a long lock, create
+# functions before what their bodies read (as pg_dump does), and read names as the snapshot
+# printed them (every object outside public is schema-qualified).
+HEADER = ("SET LOCAL lock_timeout = '5s';", "SET LOCAL check_function_bodies = off;",
+          "SET LOCAL search_path = public;")
 
 
 class DiffError(WorkbenchError):
