@@ -195,6 +195,14 @@ def test_an_enum_losing_a_label_is_recreated_with_a_note():
         "labels 'b' removed from public.s: rows holding them make the conversion fail"]
 
 
+def test_an_enum_in_a_partition_key_is_left_with_a_note_rather_than_failing_sql():
+    body = ("CREATE TYPE k AS ENUM ({});\n"
+            "CREATE TABLE e (id int, k k NOT NULL) PARTITION BY LIST (k);\n")
+    migration = diff(body.format("'a', 'b'"), body.format("'a'"), allow_destructive=True)
+    assert not migration.up
+    assert "the partition key of public.e uses it" in migration.notes[0]
+
+
 def test_default_privileges_change_after_every_object_is_made():
     roles = "DO $$ BEGIN CREATE ROLE wb_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n"
     after = roles + ("ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO wb_reader;\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..catalog.model import Column, Table
 from . import phases
 from .casts import same_type, type_change
+from .deps import columns_of
 from .sqltext import quote_ident
 
 
@@ -40,12 +41,31 @@ def plan_table(p, old: Table, new: Table) -> None:
                destructive=f"drops column {old.schema}.{old.name}.{name} and its data")
     for column in [c for c in new.columns if c.name in now and c.name not in was]:
         add_column(p, new, column)
-    for name in [c.name for c in new.columns if c.name in was and c.name in now]:
-        alter_column(p, new, was[name], now[name])
+    kept = [c.name for c in new.columns if c.name in was and c.name in now]
+    blocked = blocked_generated(p, [(was[n], now[n]) for n in kept])
+    for name in kept:
+        if name in blocked:
+            regenerate(p, new, was[name], now[name], order=3)
+        else:
+            alter_column(p, new, was[name], now[name])
     if [c for c in old.columns if c.name in now] != [c for c in new.columns if c.name in was] and \
             [c.name for c in old.columns if c.name in now] != [c.name for c in new.columns if c.name in was]:
         p.note(f"{target}: the column order differs; PostgreSQL adds columns at the end, so the "
                "order is left as it is")
+
+
+def blocked_generated(p, pairs) -> set[str]:
+    """Generated columns that stay generated and read a column changing type or call a
+    function made again: PostgreSQL refuses both under a generated column, so it is dropped
+    before and added after (its values are derived: nothing is lost)."""
+    retyped = {new.name for old, new in pairs if is_retyped(p, old, new)}
+    return {new.name for old, new in pairs if old.generated is not None and new.generated is not None
+            and (columns_of(old.generated) & retyped or p.calls_recreated_function(old.generated))}
+
+
+def is_retyped(p, old: Column, new: Column) -> bool:
+    """Whether the column's type or collation changes (not only its spelling)."""
+    return (old.type, old.collation) != (new.type, new.collation) and not same_type(p, old.type, new.type)
 
 
 def inherited_columns(p, old: Table, new: Table) -> set[str]:
@@ -79,7 +99,7 @@ def alter_column(p, table: Table, old: Column, new: Column) -> None:
         p.emit(phases.ALTER_COLUMN, f"{alter} SET GENERATED {new.identity.upper()};", target)
     elif old.identity and old.identity != new.identity:
         p.emit(phases.ALTER_COLUMN, f"{alter} DROP IDENTITY;", target)
-    retyped = (old.type, old.collation) != (new.type, new.collation) and not same_type(p, old.type, new.type)
+    retyped = is_retyped(p, old, new)
     if old.default is not None and not new.identity and (new.default is None or retyped):
         p.emit(phases.ALTER_COLUMN, f"{alter} DROP DEFAULT;", target)  # a default may not cast
     elif new.default is not None and old.default == new.default and p.calls_recreated_function(new.default):
@@ -125,10 +145,11 @@ def generation(p, table: Table, old: Column, new: Column) -> bool:
     return False
 
 
-def regenerate(p, table: Table, old: Column, new: Column) -> None:
-    """A column dropped and added again with its new generation. A generated column's values
-    are derived, so nothing is lost unless it becomes a plain one (it is then empty) or a
-    plain one becomes generated (its values are replaced)."""
+def regenerate(p, table: Table, old: Column, new: Column, *, order: int = 0) -> None:
+    """A column dropped and added again with its new generation (added at ``order`` among
+    the column changes: 3 is after every type change). A generated column's values are
+    derived, so nothing is lost unless it becomes a plain one (it is then empty) or a plain
+    one becomes generated (its values are replaced)."""
     target = table.qualname
     p.dropped_columns.add((table.key, new.name))
     where = f"{table.schema}.{table.name}.{old.name}"
@@ -136,4 +157,5 @@ def regenerate(p, table: Table, old: Column, new: Column) -> None:
            f"{where} is no longer generated: it is added again empty" if new.generated is None else "")
     p.emit(phases.DROP_COLUMN, f"ALTER TABLE {target} DROP COLUMN {quote_ident(old.name)};", target,
            destructive=why)
-    p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ADD COLUMN {definition(new)};", target)
+    p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ADD COLUMN {definition(new)};", target,
+           order=order)

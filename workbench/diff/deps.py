@@ -114,3 +114,21 @@ def names_known(name: tuple[str | None, str], keys) -> bool:
     a bare name meaning one in ``public``."""
     schema, bare = name
     return (schema or "public", bare) in keys
+
+
+@lru_cache(maxsize=4096)
+def partition_key_columns(partition_key: str | None) -> frozenset:
+    """The columns a partition key (``pg_get_partkeydef``: ``LIST (kind)``) reads."""
+    if not partition_key:
+        return frozenset()
+    try:
+        spec = pglast.parse_sql(f"CREATE TABLE t () PARTITION BY {partition_key}")[0].stmt.partspec
+    except pglast.parser.ParseError:
+        return frozenset()
+    finder = _Names()
+    for element in spec.partParams:
+        if element.name:
+            finder.columns.add(element.name)
+        else:
+            finder(element.expr)
+    return frozenset(finder.columns)

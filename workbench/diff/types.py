@@ -10,6 +10,7 @@ and made again after (their labels would keep the old type).
 from __future__ import annotations
 
 from . import phases
+from .deps import partition_key_columns
 from .sqltext import literal, qualified, quote_ident
 
 
@@ -59,8 +60,15 @@ def add_values(p, key, was, now) -> None:
 
 
 def recreate_enum(p, key, was, now) -> None:
-    """Rename the type aside, create it anew, convert its columns, drop the old one."""
+    """Rename the type aside, create it anew, convert its columns, drop the old one. A type
+    in a partition key cannot be converted: it is left as it is, with a note."""
     schema, name = key
+    keys = [t for t, c in enum_columns(p.after, key) if c.name in partition_key_columns(t.partition_key)]
+    if keys:
+        p.note(f"enum {schema}.{name}: labels removed or reordered, but the partition key of "
+               f"{', '.join(t.qualname for t in keys)} uses it and PostgreSQL cannot change a partition "
+               "key's type: the enum is left as it is (recreate those tables by hand)")
+        return
     p.recreated_types.add(key)
     aside = f"{name}__old"
     removed = [label for label in was if label not in now]
@@ -87,12 +95,16 @@ def recreate_enum(p, key, was, now) -> None:
 
 
 def enum_columns(schema, key):
-    """``(table, column)`` for every table column of enum ``key`` (not views, not partitions)."""
+    """``(table, column)`` for every table column of enum ``key`` (not views, not partitions,
+    not the columns an inheritance child has from its parents: they follow the parent)."""
+    tables = {t.key: t for t in schema.objects.tables}
     for table in schema.objects.tables:
         if table.kind not in ("table", "partitioned") or table.partition_of:
             continue
+        inherited = {c.name for parent in table.inherits if tuple(parent) in tables
+                     for c in tables[tuple(parent)].columns}
         for column in table.columns:
-            if names_type(column.type, key):
+            if names_type(column.type, key) and column.name not in inherited:
                 yield table, column
 
 
