@@ -10,6 +10,7 @@ and made again after (their labels would keep the old type).
 from __future__ import annotations
 
 from . import phases
+from ..catalog.names import derived_name
 from .deps import partition_key_columns
 from .sqltext import literal, qualified, quote_ident
 
@@ -70,7 +71,7 @@ def recreate_enum(p, key, was, now) -> None:
                "key's type: the enum is left as it is (recreate those tables by hand)")
         return
     p.recreated_types.add(key)
-    aside = f"{name}__old"
+    aside = aside_name(p, schema, name)
     removed = [label for label in was if label not in now]
     why = (f"labels {', '.join(map(literal, removed))} removed from {schema}.{name}: rows holding them "
            "make the conversion fail" if removed else "")
@@ -92,6 +93,14 @@ def recreate_enum(p, key, was, now) -> None:
         p.retyped_columns.add((table.key, column.name))
         p.recast_columns.add((table.key, column.name))
     p.emit(phases.DROP_OLD_TYPE, f"DROP TYPE {qualified(schema, aside)};", f"{schema}.{name}")
+
+
+def aside_name(p, schema: str, name: str) -> str:
+    """A free name for the old type while the new one is made: ``<name>__old``, cut to 63
+    bytes and numbered if taken (type names share their schema with tables and views)."""
+    taken = {e.name for s in (p.before, p.after) for e in s.objects.enums if e.schema == schema}
+    taken |= {key[1] for key in p.old_tables.keys() | p.new_tables.keys() if key[0] == schema}
+    return derived_name([name, ""], "old", taken)
 
 
 def enum_columns(schema, key):
