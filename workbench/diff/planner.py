@@ -44,6 +44,7 @@ class Planner:
         self.new_tables = {t.key: t for t in self.after.objects.tables}
         self._emitted: set[tuple[str, int]] = set()
         self.rebuilt_tables = rebuilt(self.old_tables, self.new_tables)
+        self.gone_tables = (self.old_tables.keys() - self.new_tables.keys()) | self.rebuilt_tables
 
     def emit(self, phase: int, sql: str, target: str, *, destructive: str = "",
              transactional: bool = True, order: int = 0) -> None:
@@ -93,7 +94,7 @@ class Planner:
 
     def is_gone(self, key) -> bool:
         """Whether relation ``key`` is dropped by this migration (absent after, or rebuilt)."""
-        return key not in self.new_tables or key in self.rebuilt_tables
+        return key in self.gone_tables
 
     def ordered(self) -> tuple[Statement, ...]:
         """The statements in the order they run."""

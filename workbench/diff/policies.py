@@ -50,6 +50,8 @@ def must_recreate(p, old: Policy, new: Policy) -> bool:
 def uses_rebuilt(p, policy: Policy) -> bool:
     """Whether the policy reads a table that is dropped, a column that changes type or goes,
     or a recreated function."""
+    if not (p.retyped_columns or p.dropped_columns or p.recreated_functions or p.gone_tables):
+        return False
     texts = [t for t in (policy.using, policy.with_check) if t]
     columns = set().union(*(columns_of(t) for t in texts)) if texts else set()
     tables = {(policy.schema, policy.table)}

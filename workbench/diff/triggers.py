@@ -43,7 +43,7 @@ def must_recreate(p, table: Table, old: Trigger, new: Trigger) -> bool:
             or p.calls_recreated_function(new.definition):
         return True
     touched = {name for key, name in p.retyped_columns | p.dropped_columns if key == table.key}
-    return bool(touched & columns_of(new.definition))
+    return bool(touched) and bool(touched & columns_of(new.definition))
 
 
 def create(p, table: Table, trigger: Trigger) -> None:

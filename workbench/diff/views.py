@@ -57,6 +57,8 @@ def must_recreate(p, old: Table, new: Table) -> bool:
 def reads_changed(p, view: Table) -> bool:
     """Whether ``view`` reads a table that goes, a column that changes type or goes, or a
     recreated function."""
+    if not (p.retyped_columns or p.dropped_columns or p.recreated_functions or p.gone_tables):
+        return False
     relations = {resolve(r, p.old_tables) for r in relations_of(view.view.definition)}
     if any(key is not None and p.is_gone(key) for key in relations):
         return True
