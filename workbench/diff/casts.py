@@ -99,6 +99,7 @@ def widens(old: str, old_mods: tuple[int, ...], new: str, new_mods: tuple[int, .
 
 
 def modifiers_widen(name: str, old: tuple[int, ...], new: tuple[int, ...]) -> bool:
+    """Whether the new type modifiers (length, precision, scale) hold every old value."""
     if not new:
         return True
     if not old:

@@ -80,6 +80,7 @@ def inherited_columns(p, old: Table, new: Table) -> set[str]:
 
 
 def add_column(p, table: Table, column: Column) -> None:
+    """``ADD COLUMN``, with a note when it cannot succeed on a table with rows."""
     target = table.qualname
     p.emit(phases.ALTER_COLUMN, f"ALTER TABLE {target} ADD COLUMN {definition(column)};", target)
     if not column.nullable and column.default is None and column.identity is None \

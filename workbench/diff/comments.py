@@ -31,10 +31,12 @@ def comment(p, what, old: str | None, new: str | None, *, fresh: bool = False) -
 
 
 def plan_comments(p) -> None:
+    """``COMMENT ON`` every object whose comment differs (or was lost by a recreation)."""
     old_schemas = {s.name: s for s in p.before.objects.schemas}
     for schema in p.after.objects.schemas:
         was = old_schemas.get(schema.name)
-        comment(p, f"SCHEMA {quote_ident(schema.name)}", was and was.comment, schema.comment, fresh=was is None)
+        comment(p, f"SCHEMA {quote_ident(schema.name)}", was and was.comment, schema.comment,
+                fresh=was is None)
     old_extensions = {e.name: e for e in p.before.objects.extensions}
     for ext in p.after.objects.extensions:
         was = old_extensions.get(ext.name)

@@ -31,10 +31,12 @@ def plan(p) -> None:
 
 
 def own_constraints(table: Table) -> list[Constraint]:
+    """The constraints ``table`` declares itself (not those a partition inherits)."""
     return [c for c in table.constraints if not c.inherited]
 
 
 def plan_table(p, old: Table, new: Table) -> None:
+    """The constraint changes of one table both snapshots hold."""
     was = {c.name: c for c in (old.constraints if detached(old, new) else own_constraints(old))}
     now = {c.name: c for c in own_constraints(new)}
     for old_name, new_name in renamed(was, now):
@@ -127,6 +129,7 @@ def body(definition: str, *, timing: bool = True) -> str:
 
 
 def parsed(definition: str) -> ast.Constraint:
+    """A constraint definition (``pg_get_constraintdef``) as pglast's node."""
     stmt = pglast.parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {definition}")[0].stmt
     return stmt.cmds[0].def_
 
@@ -148,11 +151,13 @@ def add(p, table: Table, constraint: Constraint, *, new_table: bool) -> None:
 
 
 def validate(p, table: Table, constraint: Constraint) -> None:
+    """``VALIDATE CONSTRAINT``: the scan that a ``NOT VALID`` constraint put off."""
     p.emit(phases.VALIDATE, f"ALTER TABLE {table.qualname} VALIDATE CONSTRAINT {quote_ident(constraint.name)};",
            f"{table.qualname}.{constraint.name}")
 
 
 def drop(p, table: Table, constraint: Constraint) -> None:
+    """``DROP CONSTRAINT`` (foreign keys in the phase before other constraints)."""
     p.dropped.add(("constraint", table.schema, table.name, constraint.name))
     phase = phases.DROP_FOREIGN_KEY if isinstance(constraint, ForeignKey) else phases.DROP_CONSTRAINT
     p.emit(phase, f"ALTER TABLE {table.qualname} DROP CONSTRAINT {quote_ident(constraint.name)};",

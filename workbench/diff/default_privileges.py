@@ -29,6 +29,7 @@ def plan(p) -> None:
 
 
 def sort_key(item: DefaultPrivilege) -> tuple:
+    """A stable order for default privileges (their schema may be None)."""
     return (item.role, item.schema or "", item.object_type, item.grantee, item.privilege,
             item.grantable, item.revoked)
 

@@ -65,14 +65,17 @@ class _Names(Visitor):
 
 
 def relations_of(sql: str | None) -> frozenset:
+    """The relations ``sql`` names, as ``(schema or None, name)``."""
     return names_in(sql)[0]
 
 
 def functions_of(sql: str | None) -> frozenset:
+    """The functions ``sql`` calls, as ``(schema or None, name)``."""
     return names_in(sql)[1]
 
 
 def columns_of(sql: str | None) -> frozenset:
+    """The column names ``sql`` uses (last name part only)."""
     return names_in(sql)[2]
 
 

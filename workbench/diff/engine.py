@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..catalog import Schema
 from . import columns as _columns  # noqa: F401  (planned from tables)
 from . import (comments, constraints, default_privileges, functions, grants, indexes, policies, schemas,
-               tables, triggers, types, views)
+               sequences, tables, triggers, types, views)
 from .model import DiffError, Migration
 from .planner import Planner
 from .renames import Renames, questions_between
@@ -21,8 +21,8 @@ from .renames import Renames, questions_between
 # Bookkeeping tables of migration tools: never part of a design.
 IGNORED_TABLES = ("alembic_version",)
 
-KINDS = (schemas, types, functions, tables, views, constraints, indexes, triggers, policies, grants,
-         default_privileges, comments)
+KINDS = (schemas, types, sequences, functions, tables, views, constraints, indexes, triggers, policies,
+         grants, default_privileges, comments)
 
 
 def plan(before: Schema, after: Schema, renames: Renames) -> Planner:

@@ -41,6 +41,7 @@ def plan(p) -> None:
 
 
 def create(p, function: Function) -> None:
+    """``CREATE OR REPLACE`` the function (after the tables whose row type it names)."""
     if function.definition is None:
         p.note(f"{function.signature}: aggregates and window functions are not diffed; create it by hand")
         return
@@ -55,6 +56,7 @@ def names_new_relation(p, function: Function) -> bool:
 
 
 def signature_types(function: Function) -> frozenset:
+    """The non-built-in types of a function's arguments and result."""
     return types_in_signature(function.arguments, function.returns)
 
 
@@ -66,6 +68,7 @@ def uses_recreated_type(p, function: Function) -> bool:
 
 
 def drop(p, function: Function) -> None:
+    """``DROP FUNCTION`` / ``DROP PROCEDURE`` of this overload."""
     p.dropped.add(("function", function.signature))
     word = "PROCEDURE" if function.kind == "procedure" else "FUNCTION"
     p.emit(phases.DROP_FUNCTION,

@@ -53,6 +53,7 @@ def key(g: Grant) -> tuple:
 
 
 def sort_key(item: tuple) -> tuple:
+    """A stable order for grant keys (a column may be None)."""
     return tuple("" if part is None else part for part in item)
 
 
@@ -83,6 +84,7 @@ def dropped_objects(p) -> set:
 
 
 def object_ids(schema, tables: dict) -> set:
+    """``(kind, schema, name)`` of every object of a snapshot that takes grants."""
     found = {("table", *k) for k in tables}
     found |= {("sequence", s.schema, s.name) for s in schema.objects.sequences}
     found |= {("schema", s.name, s.name) for s in schema.objects.schemas}
@@ -117,6 +119,7 @@ def starting_grants(p, fresh: set) -> set:
 
 
 def owners_of(schema) -> dict:
+    """The owner of each object that takes grants, by ``(kind, schema, name)``."""
     found = {("table", t.schema, t.name): t.owner for t in schema.objects.tables}
     found.update({("sequence", s.schema, s.name): s.owner for s in schema.objects.sequences})
     found.update({("schema", s.name, s.name): s.owner for s in schema.objects.schemas})
@@ -144,15 +147,18 @@ def privilege(item: tuple) -> str:
 
 
 def grantee(name: str) -> str:
+    """A grantee as SQL names it (``PUBLIC`` bare)."""
     return "PUBLIC" if name == "PUBLIC" else quote_ident(name)
 
 
 def grant(p, item: tuple) -> None:
+    """``GRANT`` one privilege (``WITH GRANT OPTION`` when grantable)."""
     option = " WITH GRANT OPTION" if item[6] else ""
     p.emit(phases.GRANT, f"GRANT {privilege(item)} ON {target(item)} TO {grantee(item[4])}{option};",
            f"{item[1]}.{item[2]}")
 
 
 def revoke(p, item: tuple) -> None:
+    """``REVOKE`` one privilege (before the grants, so a changed grant option is re-granted)."""
     p.emit(phases.GRANT, f"REVOKE {privilege(item)} ON {target(item)} FROM {grantee(item[4])};",
            f"{item[1]}.{item[2]}", order=-1)

@@ -47,6 +47,7 @@ def present_before(old: Table, new: Table) -> dict:
 
 
 def plan_table(p, old: Table, new: Table) -> None:
+    """The index changes of one table or materialized view both snapshots hold."""
     was = present_before(old, new)
     now = {i.name: i for i in own_indexes(new)}
     live = new.kind in ("table", "matview")
@@ -85,6 +86,7 @@ def must_rebuild(p, table: Table, index: Index) -> bool:
 
 
 def column_names(table: Table) -> set[str]:
+    """The names of ``table``'s columns."""
     return {c.name for c in table.columns}
 
 

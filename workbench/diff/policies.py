@@ -33,6 +33,7 @@ def plan(p) -> None:
 
 
 def differs(a: Policy, b: Policy) -> bool:
+    """Whether roles, ``USING`` or ``WITH CHECK`` differ."""
     return (sorted(a.roles) != sorted(b.roles) or not same_sql(a.using, b.using)
             or not same_sql(a.with_check, b.with_check))
 
@@ -67,21 +68,25 @@ def uses_rebuilt(p, policy: Policy) -> bool:
 
 
 def as_op(policy: Policy) -> CreatePolicy:
+    """The policy as the drafting builders' ``CreatePolicy``."""
     return CreatePolicy(policy.schema, policy.table, policy.name, policy.command, policy.roles,
                         policy.using, policy.with_check, policy.permissive)
 
 
 def create(p, policy: Policy) -> None:
+    """``CREATE POLICY``."""
     p.emit(phases.CREATE_POLICY, as_op(policy).up_sql(), f"{policy.schema}.{policy.table}.{policy.name}")
 
 
 def drop(p, policy: Policy) -> None:
+    """``DROP POLICY``."""
     p.dropped.add(("policy", policy.schema, policy.table, policy.name))
     p.emit(phases.DROP_POLICY, DropPolicy(as_op(policy)).up_sql(),
            f"{policy.schema}.{policy.table}.{policy.name}")
 
 
 def alter(p, old: Policy, new: Policy) -> None:
+    """``ALTER POLICY`` with what changed: roles, ``USING``, ``WITH CHECK``."""
     parts = [f"ALTER POLICY {quote_ident(new.name)} ON {Table(new.schema, new.table, '', '').qualname}"]
     if sorted(old.roles) != sorted(new.roles):
         parts.append(f"TO {', '.join(role_sql(r) for r in new.roles)}")
@@ -93,5 +98,6 @@ def alter(p, old: Policy, new: Policy) -> None:
 
 
 def role_sql(role: str) -> str:
+    """A role as a policy names it (``PUBLIC`` and ``CURRENT_USER`` bare)."""
     return role if role.lower() in ("public", "current_user", "session_user", "current_role") \
         else quote_ident(role)

@@ -125,6 +125,7 @@ def compare(found: Schema, wanted: Schema) -> SchemaDiff:
 
 
 def comparable(schema: Schema) -> Schema:
+    """``schema`` without what a proof does not compare (owners, grantors, column order)."""
     objects = schema.objects
     tables = tuple(replace(t, owner="", columns=tuple(sorted(t.columns, key=lambda c: c.name)))
                    for t in objects.tables)

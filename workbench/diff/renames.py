@@ -238,10 +238,12 @@ def questions_between(before, after, renames: Renames) -> tuple[Question, ...]:
 
 
 def shape(table: Table) -> tuple:
+    """A table's columns and types, in name order: what a rename keeps."""
     return tuple(sorted((c.name, c.type) for c in table.columns))
 
 
 def column_questions(old: Table, new: Table, renames: Renames) -> list[Question]:
+    """Columns of one table removed and added with the same type: possible renames."""
     settled = renames.column_map(old.key)
     was = {c.name: c for c in old.columns if c.name not in settled}
     now = {c.name: c for c in new.columns if c.name not in settled.values()}

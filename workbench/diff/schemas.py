@@ -67,5 +67,6 @@ def is_older(version: str, than: str) -> bool:
 
 
 def version_key(version: str) -> tuple:
+    """An extension version as a sortable key (``1.10`` after ``1.9``)."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
                  for part in re.split(r"[.\-_]", version))

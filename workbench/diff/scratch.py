@@ -39,8 +39,9 @@ _fresh: dict[str, _Fresh] = {}
 # privileges and comments, extensions, default privileges, and the user objects of every
 # catalog that holds them.
 FINGERPRINT = """
-SELECT (SELECT array_agg(n.nspname || '/' || pg_get_userbyid(n.nspowner) || '/' || coalesce(n.nspacl::text, '')
-                         || '/' || coalesce(obj_description(n.oid, 'pg_namespace'), '') ORDER BY n.nspname)
+SELECT (SELECT array_agg(n.nspname || '/' || pg_get_userbyid(n.nspowner) || '/'
+                         || coalesce(n.nspacl::text, '') || '/'
+                         || coalesce(obj_description(n.oid, 'pg_namespace'), '') ORDER BY n.nspname)
         FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'),
        (SELECT array_agg(e.extname || '/' || e.extversion ORDER BY e.extname) FROM pg_extension e),
        (SELECT count(*) FROM pg_default_acl),
@@ -160,10 +161,12 @@ def reset_default_privileges(conn) -> None:
 
 
 def role_name(name: str) -> sql.Composable:
+    """A role (or ``PUBLIC``) as an SQL composable."""
     return sql.SQL("PUBLIC") if name == "PUBLIC" else sql.Identifier(name)
 
 
 def drop(admin_dsn: str, name: str) -> None:
+    """Drop the throwaway database ``name``, even with sessions still on it."""
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 

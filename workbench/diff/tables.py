@@ -74,8 +74,9 @@ def drop(p, table: Table) -> None:
         if any(key is not None and key != table.key and p.is_gone(key) for key in used):
             p.emit(phases.DROP_POLICY, f"DROP POLICY {quote_ident(policy.name)} ON {table.qualname};",
                    f"{table.qualname}.{policy.name}")
-    p.emit(phases.DROP_TABLE, f"DROP TABLE {table.qualname};", table.qualname, order=-depth(p.old_tables, table),
-           destructive=f"drops table {table.schema}.{table.name} and its rows")
+    why = f"drops table {table.schema}.{table.name} and its rows"
+    p.emit(phases.DROP_TABLE, f"DROP TABLE {table.qualname};", table.qualname,
+           order=-depth(p.old_tables, table), destructive=why)
 
 
 def depth(tables: dict, table: Table, seen: frozenset = frozenset()) -> int:
@@ -90,6 +91,7 @@ def depth(tables: dict, table: Table, seen: frozenset = frozenset()) -> int:
 
 
 def alter(p, old: Table, new: Table) -> None:
+    """A kept table's own properties: partition, UNLOGGED, storage options, inheritance, RLS."""
     target = new.qualname
     partition(p, old, new)
     if old.unlogged != new.unlogged:
@@ -121,6 +123,7 @@ def partition(p, old: Table, new: Table) -> None:
 
 
 def row_security(p, old: Table | None, new: Table) -> None:
+    """``ENABLE`` / ``DISABLE`` and ``FORCE`` / ``NO FORCE ROW LEVEL SECURITY``."""
     target = new.qualname
     if (old.rls_enabled if old else False) != new.rls_enabled:
         word = "ENABLE" if new.rls_enabled else "DISABLE"

@@ -33,10 +33,12 @@ def plan(p) -> None:
 
 
 def own(table: Table) -> list[Trigger]:
+    """The triggers ``table`` declares itself (not a partition's copies)."""
     return [t for t in table.triggers if not t.inherited]
 
 
 def must_recreate(p, table: Table, old: Trigger, new: Trigger) -> bool:
+    """Whether a trigger must be dropped and created again (changed, or what it uses is)."""
     if not same_sql(old.definition, new.definition):
         return True
     if (new.function_schema, new.function_name) in p.recreated_functions \
@@ -47,17 +49,20 @@ def must_recreate(p, table: Table, old: Trigger, new: Trigger) -> bool:
 
 
 def create(p, table: Table, trigger: Trigger) -> None:
+    """``CREATE TRIGGER``, then its enabled state when not the default."""
     p.emit(phases.CREATE_TRIGGER, trigger.definition, f"{table.qualname}.{trigger.name}")
     if trigger.enabled != "origin":
         enable(p, table, trigger)
 
 
 def enable(p, table: Table, trigger: Trigger) -> None:
+    """``ENABLE`` / ``DISABLE`` / ``ENABLE REPLICA`` / ``ENABLE ALWAYS TRIGGER``."""
     p.emit(phases.CREATE_TRIGGER, f"ALTER TABLE {table.qualname} {ENABLED[trigger.enabled]} TRIGGER "
            f"{quote_ident(trigger.name)};", f"{table.qualname}.{trigger.name}", order=1)
 
 
 def drop(p, table: Table, trigger: Trigger) -> None:
+    """``DROP TRIGGER``."""
     p.dropped.add(("trigger", table.schema, table.name, trigger.name))
     p.emit(phases.DROP_TRIGGER, f"DROP TRIGGER {quote_ident(trigger.name)} ON {table.qualname};",
            f"{table.qualname}.{trigger.name}")

@@ -1,4 +1,4 @@
-"""Enum types and sequences.
+"""Enum types.
 
 A label added to an enum is ``ALTER TYPE … ADD VALUE`` at its place, run before the
 migration's transaction (a label added inside a transaction cannot be used by it). A label
@@ -9,20 +9,14 @@ and made again after (their labels would keep the old type).
 """
 from __future__ import annotations
 
-from . import phases
 from ..catalog.names import derived_name
+from . import phases
 from .deps import partition_key_columns
 from .sqltext import literal, qualified, quote_ident
 
 
 def plan(p) -> None:
-    plan_enums(p)
-    plan_sequences(p)
-
-
-# --- enums -----------------------------------------------------------------------------------
-
-def plan_enums(p) -> None:
+    """Create, drop, extend and recreate enum types."""
     old = {(e.schema, e.name): e for e in p.before.objects.enums}
     new = {(e.schema, e.name): e for e in p.after.objects.enums}
     for key in sorted(new.keys() - old.keys()):
@@ -41,10 +35,12 @@ def plan_enums(p) -> None:
 
 
 def create_enum(schema: str, name: str, labels) -> str:
+    """``CREATE TYPE … AS ENUM`` with ``labels`` in order."""
     return f"CREATE TYPE {qualified(schema, name)} AS ENUM ({', '.join(map(literal, labels))});"
 
 
 def is_subsequence(short, long) -> bool:
+    """Whether ``short`` keeps its order inside ``long`` (labels only added, none moved)."""
     rest = iter(long)
     return all(label in rest for label in short)
 
@@ -125,67 +121,3 @@ def names_type(type_text: str, key) -> bool:
     if schema == "public":
         spellings |= {name, quote_ident(name)}
     return text in spellings
-
-
-# --- sequences -------------------------------------------------------------------------------
-
-def plan_sequences(p) -> None:
-    """Create, drop and alter sequences (identity sequences come with their columns), and
-    set what owns them. A sequence owned by a table that is dropped and made again goes with
-    it, so it is made again too."""
-    old = {(s.schema, s.name): s for s in p.before.objects.sequences if not s.identity}
-    new = {(s.schema, s.name): s for s in p.after.objects.sequences if not s.identity}
-    made_again = {k for k in old.keys() & new.keys() if old[k].owned_by and goes_with_owner(p, old[k].owned_by)}
-    for key in sorted((new.keys() - old.keys()) | made_again):
-        seq = new[key]
-        p.emit(phases.CREATE_SEQUENCE, f"CREATE SEQUENCE {qualified(*key)}{options(seq)};", ".".join(key))
-        if seq.owned_by:
-            own(p, seq)
-    for key in sorted(old.keys() - new.keys()):
-        seq = old[key]
-        if seq.owned_by and goes_with_owner(p, seq.owned_by):
-            continue  # dropped with its table or column
-        p.emit(phases.DROP_SEQUENCE, f"DROP SEQUENCE {qualified(*key)};", ".".join(key))
-    for key in sorted((old.keys() & new.keys()) - made_again):
-        was, now = old[key], new[key]
-        if options(was) != options(now):
-            clamp(p, was, now)
-            p.emit(phases.CREATE_SEQUENCE, f"ALTER SEQUENCE {qualified(*key)}{options(now)};", ".".join(key))
-        if was.owned_by != now.owned_by:
-            own(p, now)
-
-
-def goes_with_owner(p, owned_by) -> bool:
-    """Whether the column owning a sequence is dropped (with its table or alone)."""
-    schema, table, column = owned_by
-    if p.is_gone((schema, table)):
-        return True
-    return column not in {c.name for c in p.new_tables[(schema, table)].columns}
-
-
-def clamp(p, was, now) -> None:
-    """Bring the current value into narrower bounds first: ``ALTER SEQUENCE`` refuses
-    bounds that leave the current value outside. Only a value the new bounds exclude moves
-    (to the nearest bound, not yet handed out)."""
-    name = qualified(was.schema, was.name)
-    if now.min_value > was.min_value and now.min_value <= was.max_value:
-        p.emit(phases.CREATE_SEQUENCE, f"SELECT setval({literal(name)}, {now.min_value}, false) "
-               f"FROM {name} WHERE last_value < {now.min_value};", f"{was.schema}.{was.name}")
-    if now.max_value < was.max_value and now.max_value >= was.min_value:
-        p.emit(phases.CREATE_SEQUENCE, f"SELECT setval({literal(name)}, {now.max_value}, false) "
-               f"FROM {name} WHERE last_value > {now.max_value};", f"{was.schema}.{was.name}")
-
-
-def options(seq) -> str:
-    cycle = " CYCLE" if seq.cycle else " NO CYCLE"
-    return (f" AS {seq.type} INCREMENT BY {seq.increment} MINVALUE {seq.min_value} "
-            f"MAXVALUE {seq.max_value} START WITH {seq.start}{cycle}")
-
-
-def own(p, seq) -> None:
-    owner = "NONE"
-    if seq.owned_by:
-        schema, table, column = seq.owned_by
-        owner = f"{qualified(schema, table)}.{quote_ident(column)}"
-    p.emit(phases.OWN_SEQUENCE, f"ALTER SEQUENCE {qualified(seq.schema, seq.name)} OWNED BY {owner};",
-           f"{seq.schema}.{seq.name}")

@@ -17,6 +17,7 @@ KINDS = ("view", "matview")
 
 
 def plan(p) -> None:
+    """Drop, create, replace and recreate views and materialized views, in dependency order."""
     old = {t.key: t for t in p.before.objects.tables if t.kind in KINDS}
     new = {t.key: t for t in p.after.objects.tables if t.kind in KINDS}
     changed = {k for k in old.keys() & new.keys() if differs(old[k], new[k])}
@@ -38,6 +39,7 @@ def plan(p) -> None:
 
 
 def differs(a: Table, b: Table) -> bool:
+    """Whether a view's kind, definition, options or columns differ."""
     va, vb = a.view, b.view
     return (a.kind != b.kind or not same_sql(va.definition, vb.definition)
             or (va.security_invoker, va.security_barrier, va.check_option, va.populated)
@@ -94,14 +96,17 @@ def ordered(schema, views: dict, keys) -> list:
 
 
 def create(p, view: Table, position: int) -> None:
+    """``CREATE VIEW`` / ``CREATE MATERIALIZED VIEW`` at its place in the order."""
     p.emit(phases.CREATE_VIEW, create_sql(view), view.qualname, order=position)
 
 
 def replace(p, view: Table, position: int) -> None:
+    """``CREATE OR REPLACE VIEW`` at its place in the order."""
     p.emit(phases.CREATE_VIEW, create_sql(view, replace=True), view.qualname, order=position)
 
 
 def create_sql(view: Table, replace: bool = False) -> str:
+    """The statement making ``view`` (with its options, check option, data)."""
     spec = view.view
     body = strip_semicolon(spec.definition)
     if view.kind == "matview":
@@ -116,5 +121,6 @@ def create_sql(view: Table, replace: bool = False) -> str:
 
 
 def drop(p, view: Table) -> None:
+    """``DROP VIEW`` / ``DROP MATERIALIZED VIEW``."""
     word = "MATERIALIZED VIEW" if view.kind == "matview" else "VIEW"
     p.emit(phases.DROP_VIEW, f"DROP {word} {view.qualname};", view.qualname)
