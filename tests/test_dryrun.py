@@ -97,3 +97,21 @@ def test_hostile_identifiers_survive_a_dry_run(shop):
     result = dry_run(shop, draft)
     assert [c.name for c in result.diff] == [f"shop.{HOSTILE}"]
     assert result.restores is True
+
+
+def test_the_impact_is_traced_on_request_and_shown(shop):
+    from workbench.drafts import review
+
+    memo = Draft("Orders get a memo", "ALTER TABLE shop.orders ADD COLUMN memo text;",
+                 "ALTER TABLE shop.orders DROP COLUMN memo;")
+    quick = dry_run(shop, memo)
+    assert quick.impact is None and "impact:" not in quick.summary_text()
+    result = dry_run(shop, memo, impact=True)
+    (added,) = result.impact.statements
+    assert ("shop.orders", "AccessExclusiveLock") in {(lock.relation, lock.mode) for lock in added.locks}
+    text = result.summary_text()
+    assert "\nimpact:\n  lock trace on " in text and "holds ACCESS EXCLUSIVE on shop.orders" in text
+    page = result._repr_html_()
+    assert "<b>impact</b>" in page and "ACCESS EXCLUSIVE" in page
+    assert review(shop, memo, impact=True).impact.statements[0].locks == added.locks
+    assert _state(shop)[1] == (50, 500)

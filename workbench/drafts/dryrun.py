@@ -3,11 +3,17 @@
 The before-snapshot is taken first; ``up`` runs statement by statement; the after-snapshot
 is taken inside the same transaction; then ``down`` runs and a third snapshot checks that
 it restores the schema. Everything is rolled back: the database is unchanged after.
+
+With ``impact=True`` the up SQL is also traced (:func:`workbench.impact.trace`), in a
+rolled-back transaction of its own: the locks each statement takes, what it rewrites or
+reads, and how long it runs and holds its locks. It is off by default, as the trace costs
+more than the dry run.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -17,6 +23,9 @@ from ..errors import WorkbenchError
 from ..session import connection_of, rolled_back
 from .draft import Draft
 from .transactional import transactional_statements
+
+if TYPE_CHECKING:
+    from ..impact import Trace
 
 
 class DryRunError(WorkbenchError):
@@ -34,6 +43,7 @@ class DryRun:
     restore_diff: SchemaDiff | None
     notes: tuple[str, ...]
     seconds: float
+    impact: Trace | None = None  # the up SQL's lock trace, when asked for with impact=True
 
     @property
     def restores(self) -> bool | None:
@@ -49,6 +59,8 @@ class DryRun:
             lines.append("down does NOT restore the schema; left over:")
             lines += [f"  {change}" for change in self.restore_diff]
         lines += [f"note: {note}" for note in self.notes]
+        if self.impact is not None:
+            lines += ["impact:", *(f"  {line}" for line in self.impact.text().splitlines())]
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -57,14 +69,19 @@ class DryRun:
     def _repr_html_(self) -> str:
         import html
 
-        head = html.escape(self.summary_text().splitlines()[0])
-        tail = "".join(f"<p>{html.escape(line)}</p>" for line in self.summary_text().splitlines()
-                       if not line.startswith("  ") and line != self.summary_text().splitlines()[0])
-        return f"<p><b>{head}</b></p>{self.diff._repr_html_()}{tail}"
+        lines = replace(self, impact=None).summary_text().splitlines()
+        head = html.escape(lines[0])
+        tail = "".join(f"<p>{html.escape(line)}</p>" for line in lines[1:] if not line.startswith("  "))
+        impact = f"<p><b>impact</b></p>{self.impact._repr_html_()}" if self.impact is not None else ""
+        return f"<p><b>{head}</b></p>{self.diff._repr_html_()}{tail}{impact}"
 
 
-def dry_run(target, draft: Draft, *, check_down: bool = True) -> DryRun:
-    """Apply ``draft`` in a rolled-back transaction on ``target`` (a Session or connection)."""
+def dry_run(target, draft: Draft, *, check_down: bool = True, impact: bool = False) -> DryRun:
+    """Apply ``draft`` in a rolled-back transaction on ``target`` (a Session or connection).
+
+    ``impact=True`` also traces its up SQL (``DryRun.impact``, a
+    :class:`workbench.impact.Trace`); for production row counts or another lock_timeout,
+    call :func:`workbench.impact.trace` instead."""
     conn = connection_of(target)
     started = time.perf_counter()
     before = inspect(conn)
@@ -76,8 +93,16 @@ def dry_run(target, draft: Draft, *, check_down: bool = True) -> DryRun:
         if check_down and draft.down.strip():
             apply(conn, draft.down, f"down SQL of {draft.title!r}")
             restore_diff = diff(before, inspect(conn))
+    traced = trace_of(target, draft) if impact else None
     return DryRun(draft, before, after, diff(before, after), restore_diff, tuple(notes),
-                  time.perf_counter() - started)
+                  time.perf_counter() - started, traced)
+
+
+def trace_of(target, draft: Draft):
+    """The lock trace of ``draft``'s up SQL (rolled back)."""
+    from ..impact.trace import trace  # here: workbench.impact imports workbench.drafts
+
+    return trace(target, draft)
 
 
 def apply(conn: psycopg.Connection, text: str, label: str) -> list[str]:

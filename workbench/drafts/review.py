@@ -33,6 +33,12 @@ class Review:
     def diff(self):
         return self.dry_run.diff
 
+    @property
+    def impact(self):
+        """The lock trace of the up SQL (a :class:`workbench.impact.Trace`), when the review
+        was asked for it with ``impact=True``; else None."""
+        return self.dry_run.impact
+
     def changes_frame(self):
         """DataFrame of the diff, with the parts of each added or removed table spelled out."""
         from .diffparts import changes_frame
@@ -84,10 +90,11 @@ def _identity(finding) -> tuple:
 
 
 def review(session, draft: Draft, *, config=None, check_down: bool = True,
-           squawk: bool = True) -> Review:
+           squawk: bool = True, impact: bool = False) -> Review:
     """Check ``draft`` (safety), dry-run it on ``session`` (rolled back) and compare the
-    advisors' findings before and after."""
-    result = dry_run(session, draft, check_down=check_down)
+    advisors' findings before and after. ``impact=True`` also traces its locks
+    (``review.impact``; see :func:`workbench.drafts.dryrun.dry_run`)."""
+    result = dry_run(session, draft, check_down=check_down, impact=impact)
     safety = check(draft, result.before, config, squawk=squawk)
     introduced, resolved = advisor_changes(result.before, result.after, config)
     return Review(draft, safety, result, introduced, resolved)
