@@ -6,7 +6,7 @@ from ..catalog.model import Column, Table
 from . import phases
 from .casts import same_type, type_change
 from .deps import columns_of
-from .sqltext import quote_ident
+from .sqltext import quote_ident, same_sql
 
 
 def definition(column: Column) -> str:
@@ -101,16 +101,17 @@ def alter_column(p, table: Table, old: Column, new: Column) -> None:
     elif old.identity and old.identity != new.identity:
         p.emit(phases.ALTER_COLUMN, f"{alter} DROP IDENTITY;", target)
     retyped = is_retyped(p, old, new)
+    same_default = same_sql(old.default, new.default)
     if old.default is not None and not new.identity and (new.default is None or retyped):
         p.emit(phases.ALTER_COLUMN, f"{alter} DROP DEFAULT;", target)  # a default may not cast
-    elif new.default is not None and old.default == new.default and p.calls_recreated_function(new.default):
+    elif new.default is not None and same_default and p.calls_recreated_function(new.default):
         p.emit(phases.DROP_COLUMN, f"{alter} DROP DEFAULT;", target)  # before the function goes
         p.emit(phases.ALTER_COLUMN, f"{alter} SET DEFAULT {new.default};", target, order=2)
     if retyped:
         retype(p, table, old, new)
     if old.nullable != new.nullable:
         p.emit(phases.ALTER_COLUMN, f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL;", target, order=2)
-    if new.default is not None and (old.default != new.default or retyped and old.default is not None):
+    if new.default is not None and (not same_default or retyped and old.default is not None):
         p.emit(phases.ALTER_COLUMN, f"{alter} SET DEFAULT {new.default};", target, order=2)
     if new.identity and not old.identity:
         p.emit(phases.ALTER_COLUMN, f"{alter} ADD GENERATED {new.identity.upper()} AS IDENTITY;", target,

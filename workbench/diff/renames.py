@@ -17,6 +17,7 @@ from pglast.stream import RawStream
 from pglast.visitors import Visitor
 
 from ..catalog.model import ForeignKey, Table
+from ..catalog.names import parse_name
 from . import phases
 from .model import DiffError, Question
 from .sqltext import qualified, quote_ident, strip_semicolon
@@ -25,10 +26,13 @@ from .sqltext import qualified, quote_ident, strip_semicolon
 @dataclass(frozen=True)
 class Renames:
     """Table renames ``{(schema, old): (schema, new)}`` and column renames
-    ``{((schema, table), old): new}`` (the table named as it is before any table rename)."""
+    ``{((schema, table), old): new}`` (the table named as it is before any table rename);
+    ``sequences`` are the sequences that move with their table to another schema,
+    ``{(schema, name): new schema}`` (found by :meth:`apply`)."""
 
     tables: dict = field(default_factory=dict)
     columns: dict = field(default_factory=dict)
+    sequences: dict = field(default_factory=dict)
 
     @staticmethod
     def of(mapping: dict | None, before, after) -> Renames:
@@ -81,11 +85,27 @@ class Renames:
     # --- the renamed copy of *before* ----------------------------------------------------
 
     def apply(self, schema, planner_side: str = "before"):
-        """``schema`` with the renamed tables and columns under their new names."""
+        """``schema`` with the renamed tables and columns under their new names, and the
+        sequences they own in the schema they move to."""
         if not self:
             return schema
-        tables = tuple(self.table(t) for t in schema.objects.tables)
-        return replace(schema, objects=replace(schema.objects, tables=tables))
+        moved = {(s.schema, s.name): self.tables[s.owned_by[:2]][0] for s in schema.objects.sequences
+                 if s.owned_by and s.owned_by[:2] in self.tables
+                 and self.tables[s.owned_by[:2]][0] != s.schema}
+        renames = replace(self, sequences=moved)
+        tables = tuple(renames.table(t) for t in schema.objects.tables)
+        sequences = tuple(renames.sequence(s) for s in schema.objects.sequences)
+        return replace(schema, objects=replace(schema.objects, tables=tables, sequences=sequences))
+
+    def sequence(self, sequence):
+        """A sequence moved with its table, owned by the table's and column's new names."""
+        if not sequence.owned_by or sequence.owned_by[:2] not in self.tables:
+            return sequence
+        schema, table, column = sequence.owned_by
+        new_schema, new_table = self.tables[(schema, table)]
+        new_column = self.column_map((schema, table)).get(column, column)
+        return replace(sequence, schema=self.sequences.get((sequence.schema, sequence.name), sequence.schema),
+                       owned_by=(new_schema, new_table, new_column))
 
     def column_map(self, key) -> dict:
         return {old: new for (table, old), new in self.columns.items() if table == key}
@@ -98,7 +118,9 @@ class Renames:
         rewrite = lambda text: self.sql(text, columns)  # noqa: E731
         parts = dict(
             schema=new_key[0], name=new_key[1],
-            columns=tuple(replace(c, name=columns.get(c.name, c.name)) for c in table.columns),
+            columns=tuple(replace(c, name=columns.get(c.name, c.name), default=rewrite(c.default),
+                                  generated=rewrite(c.generated)) for c in table.columns),
+            inherits=tuple(self.tables.get(tuple(x), tuple(x)) for x in table.inherits),
             constraints=tuple(self.constraint(c, new_key, columns) for c in table.constraints),
             indexes=tuple(replace(i, schema=new_key[0], table=new_key[1],
                                   definition=self.sql(i.definition, columns, qualified=True),
@@ -134,17 +156,25 @@ class Renames:
         """``text`` (a statement or an expression) with renamed tables and ``columns`` renamed.
         Tables are named as PostgreSQL prints them: ``public`` left out, unless ``qualified``
         (index definitions always name the schema)."""
-        if text is None or not self:
+        if text is None or not self or not self.may_name(text, columns):
             return text
         for wrap in ("{}", "SELECT {}"):
             try:
                 tree = pglast.parse_sql(wrap.format(strip_semicolon(text)))
             except pglast.parser.ParseError:
                 continue
-            _Rename(self.tables, columns, qualified)(tree)
+            visitor = _Rename(self.tables, columns, qualified, self.sequences)
+            visitor(tree)
+            if not visitor.changed:
+                return text  # as PostgreSQL printed it
             printed = RawStream()(tree)
             return printed[len("SELECT "):] if wrap != "{}" else printed
         return text
+
+    def may_name(self, text: str, columns: dict) -> bool:
+        """Whether ``text`` may name something renamed (a quick look before parsing it)."""
+        names = [old for _, old in self.tables] + list(columns) + [name for _, name in self.sequences]
+        return any(name in text for name in names)
 
     def constraint_sql(self, definition: str, columns: dict, ref_columns: dict) -> str:
         tree = pglast.parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {definition}")
@@ -177,13 +207,19 @@ class Renames:
 
 
 class _Rename(Visitor):
-    def __init__(self, tables: dict, columns: dict, qualified: bool = False):
+    """Renames tables, columns and moved sequences in a parsed statement; ``changed`` tells
+    whether it renamed anything."""
+
+    def __init__(self, tables: dict, columns: dict, qualified: bool = False, sequences: dict | None = None):
         super().__init__()
         self.tables, self.columns, self.qualified = tables, columns, qualified
+        self.sequences = sequences or {}
+        self.changed = False
 
     def visit_RangeVar(self, ancestors, node: ast.RangeVar):
         for (schema, old), (new_schema, new) in self.tables.items():
             if node.relname == old and node.schemaname in (schema, None if schema == "public" else schema):
+                self.changed = True
                 node.relname = new
                 if new_schema != "public" or self.qualified:
                     node.schemaname = new_schema
@@ -195,16 +231,35 @@ class _Rename(Visitor):
         last = node.fields[-1]
         if isinstance(last, ast.String) and last.sval in self.columns:
             last.sval = self.columns[last.sval]
+            self.changed = True
         if len(node.fields) >= 2 and isinstance(node.fields[-2], ast.String):
             qualifier = node.fields[-2]
             for (_, old), (_, new) in self.tables.items():
                 if qualifier.sval == old:
                     qualifier.sval = new
+                    self.changed = True
                     break
+
+    def visit_TypeCast(self, ancestors, node: ast.TypeCast):
+        """``'schema.sequence'::regclass`` (a serial column's default) of a moved sequence."""
+        if not self.sequences or node.typeName.names[-1].sval != "regclass":
+            return
+        value = getattr(node.arg, "val", None)
+        if not isinstance(value, ast.String):
+            return
+        name = parse_name(value.sval)
+        if name is None:
+            return
+        key = (name[0] or "public", name[1])
+        if key in self.sequences:
+            schema = self.sequences[key]  # as PostgreSQL prints it: bare in public
+            value.sval = quote_ident(name[1]) if schema == "public" else qualified(schema, name[1])
+            self.changed = True
 
     def visit_IndexElem(self, ancestors, node: ast.IndexElem):
         if node.name in self.columns:
             node.name = self.columns[node.name]
+            self.changed = True
 
 
 def name_parts(text: str) -> list[str]:

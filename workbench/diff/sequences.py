@@ -5,16 +5,23 @@ SEQUENCE`` requires; a sequence owned by a column that is dropped goes with it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import phases
 from .sqltext import literal, qualified, quote_ident
 
 
 def plan(p) -> None:
-    """Create, drop and alter sequences (identity sequences come with their columns), and
-    set what owns them. A sequence owned by a table that is dropped and made again goes with
-    it, so it is made again too."""
+    """Create, drop, rename and alter sequences (identity sequences come with their columns),
+    and set what owns them. A sequence owned by a table that is dropped and made again goes
+    with it, so it is made again too."""
+    rename_identities(p)
     old = {(s.schema, s.name): s for s in p.before.objects.sequences if not s.identity}
     new = {(s.schema, s.name): s for s in p.after.objects.sequences if not s.identity}
+    for was, now in renamed(old, new):
+        rename(p, was, now)
+        old[(now.schema, now.name)] = replace(was, schema=now.schema, name=now.name)
+        del old[(was.schema, was.name)]
     made_again = {k for k in old.keys() & new.keys()
                   if old[k].owned_by and goes_with_owner(p, old[k].owned_by)}
     for key in sorted((new.keys() - old.keys()) | made_again):
@@ -22,11 +29,15 @@ def plan(p) -> None:
         p.emit(phases.CREATE_SEQUENCE, f"CREATE SEQUENCE {qualified(*key)}{options(seq)};", ".".join(key))
         if seq.owned_by:
             own(p, seq)
+    gone_schemas = {s.name for s in p.before.objects.schemas} - {s.name for s in p.after.objects.schemas}
     for key in sorted(old.keys() - new.keys()):
         seq = old[key]
         if seq.owned_by and goes_with_owner(p, seq.owned_by):
             continue  # dropped with its table or column
-        p.emit(phases.DROP_SEQUENCE, f"DROP SEQUENCE {qualified(*key)};", ".".join(key))
+        # after the column defaults that used it have changed, unless its schema goes
+        phase = phases.DROP_SEQUENCE if key[0] in gone_schemas else phases.DROP_OLD_SEQUENCE
+        p.emit(phase, f"DROP SEQUENCE {qualified(*key)};", ".".join(key),
+               destructive=f"drops sequence {key[0]}.{key[1]} and its current value")
     for key in sorted((old.keys() & new.keys()) - made_again):
         was, now = old[key], new[key]
         if options(was) != options(now):
@@ -34,6 +45,35 @@ def plan(p) -> None:
             p.emit(phases.CREATE_SEQUENCE, f"ALTER SEQUENCE {qualified(*key)}{options(now)};", ".".join(key))
         if was.owned_by != now.owned_by:
             own(p, now)
+
+
+def renamed(old: dict, new: dict) -> list:
+    """``(old, new)`` sequences, one removed and one added, owned by the same column: the
+    sequence is renamed (keeping its current value), not dropped and made anew."""
+    came = {s.owned_by: s for key, s in new.items() if key not in old and s.owned_by}
+    return [(s, came[s.owned_by]) for key, s in sorted(old.items())
+            if key not in new and s.owned_by in came]
+
+
+def rename_identities(p) -> None:
+    """An identity column's sequence named otherwise in the desired schema (its table was
+    renamed, say) is renamed."""
+    old = {s.owned_by: s for s in p.before.objects.sequences if s.identity}
+    for seq in p.after.objects.sequences:
+        was = old.get(seq.owned_by) if seq.identity else None
+        if was is not None and (was.schema, was.name) != (seq.schema, seq.name) \
+                and not p.is_gone(tuple(seq.owned_by[:2])):
+            rename(p, was, seq)
+
+
+def rename(p, was, now) -> None:
+    """``ALTER SEQUENCE … RENAME TO`` (and ``SET SCHEMA``), after the tables' renames."""
+    name = qualified(was.schema, was.name)
+    if was.name != now.name:
+        p.emit(phases.RENAME, f"ALTER SEQUENCE {name} RENAME TO {quote_ident(now.name)};", name, order=4)
+        name = qualified(was.schema, now.name)
+    if was.schema != now.schema:
+        p.emit(phases.RENAME, f"ALTER SEQUENCE {name} SET SCHEMA {quote_ident(now.schema)};", name, order=5)
 
 
 def goes_with_owner(p, owned_by) -> bool:
