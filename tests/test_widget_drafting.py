@@ -179,6 +179,9 @@ def test_each_button_shows_the_tab_of_its_result(session):
     press(panel, "Dry run")
     assert "nothing was kept" in text(panel.status), text(panel.status)
     assert shown_tab(panel) == "dry run"
+    press(panel, "Impact")
+    assert "impact traced: nothing was kept" in text(panel.status), text(panel.status)
+    assert shown_tab(panel) == "impact"
     press(panel, "RLS matrix")
     assert "RLS matrix done" in text(panel.status), text(panel.status)
     assert shown_tab(panel) == "RLS matrix"
@@ -191,12 +194,14 @@ def test_a_new_preview_drops_the_results_of_the_old_draft(session):
     panel = DraftingPanel(session, None, "free SQL", rls_matrix=lambda s, d: "matrix of the old draft",
                           title="t", up="SELECT 1;", down="SELECT 1;")
     press(panel, "Dry run")
+    press(panel, "Impact")
     press(panel, "RLS matrix")
-    assert panel.dryrun_out.outputs and panel.rls_out.outputs
+    assert panel.dryrun_out.outputs and panel.impact_out.outputs and panel.rls_out.outputs
     panel.set_values(up="SELECT 2;")
     press(panel, "Preview")
     assert "SELECT 2;" in text(panel.sql_out)
-    assert not panel.dryrun_out.outputs and not panel.rls_out.outputs
+    assert not panel.dryrun_out.outputs and not panel.impact_out.outputs and not panel.rls_out.outputs
+    assert panel.impact is None
 
 
 def test_from_a_sandbox_asks_about_a_rename_then_drafts_it_proven(session):
@@ -219,3 +224,31 @@ def test_from_a_sandbox_drop_and_add_when_the_reviewer_says_so(session):
                            sql="ALTER TABLE shop.members RENAME COLUMN user_id TO member_id;")
     draft = panel.on_preview()
     assert "DROP COLUMN user_id" in draft.up and "ADD COLUMN member_id uuid NOT NULL" in draft.up
+
+
+def html_of(out) -> str:
+    return "".join(o.get("data", {}).get("text/html", "") for o in out.outputs)
+
+
+def test_the_impact_button_shows_the_trace_in_its_tab(session):
+    panel = drafting_panel(session, inspect(session), "add column", schema="shop", table="orders",
+                           column="memo", type="text")
+    assert not panel.impact_out.outputs
+    press(panel, "Impact")
+    assert text(panel.status) == "impact traced: nothing was kept\n"
+    assert shown_tab(panel) == "impact"
+    assert panel.impact is not None and panel.impact.statements[0].sql.startswith("ALTER TABLE shop.orders")
+    page = html_of(panel.impact_out)
+    assert "lock trace on wb_scratch_" in page and "ALTER TABLE shop.orders ADD COLUMN memo text" in page
+    assert "ACCESS EXCLUSIVE" in page and "shop.orders" in page
+
+
+def test_a_failing_trace_is_a_message_in_the_panel(session):
+    panel = DraftingPanel(session, None, "free SQL", title="t", up="ALTER TABLE shop.nope ADD COLUMN x int;",
+                          down="ALTER TABLE shop.nope DROP COLUMN x;")
+    press(panel, "Impact")
+    assert panel.impact is None and not panel.impact_out.outputs
+    status = text(panel.status)
+    assert status.startswith('problem: statement 1 failed: relation "shop.nope" does not exist'), status
+    assert "Traceback" not in status and shown_tab(panel) == "SQL"
+    assert not any(button.disabled for button in panel.buttons)

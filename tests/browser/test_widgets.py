@@ -14,7 +14,7 @@ from .conftest import screenshot
 from .lab import run_notebook
 
 LONG = 120_000
-TABS = ("SQL", "safety", "dry run", "RLS matrix")  # the panel's result tabs, in order
+TABS = ("SQL", "safety", "dry run", "impact", "RLS matrix")  # the panel's result tabs, in order
 ADMIN_POLICY = "price_lists_insert_admin"  # only the org_admin Draft has it
 
 
@@ -56,6 +56,7 @@ def test_drafting_panel_answers_each_click(page, jupyterlab):
     expect(shown_tab(panel)).to_have_text("SQL")
     expect(status(panel)).to_contain_text("drafted: Row Level Security on nursery.price_lists (org admin)")
     expect(tab_output(panel, "dry run")).to_have_text("")  # the old Draft's results are gone
+    expect(tab_output(panel, "impact")).to_have_text("")
     expect(tab_output(panel, "RLS matrix")).to_have_text("")
 
     click(panel, "Dry run")
@@ -63,6 +64,13 @@ def test_drafting_panel_answers_each_click(page, jupyterlab):
     expect(shown_tab(panel)).to_have_text("dry run")
     expect(tab_output(panel, "dry run")).to_contain_text("down restores the schema exactly")
     expect(tab_output(panel, "dry run")).to_be_visible()
+
+    click(panel, "Impact")
+    expect(status(panel)).to_contain_text("impact traced: nothing was kept", timeout=LONG)
+    expect(shown_tab(panel)).to_have_text("impact")
+    expect(tab_output(panel, "impact")).to_contain_text("lock trace on nursery")
+    expect(tab_output(panel, "impact")).to_contain_text("ACCESS EXCLUSIVE")
+    expect(tab_output(panel, "impact")).to_be_visible()
 
     click(panel, "RLS matrix")
     expect(status(panel)).to_contain_text("RLS matrix done: nothing was kept", timeout=LONG)

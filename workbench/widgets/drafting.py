@@ -1,11 +1,13 @@
 """The drafting panel: choose a builder, fill its form, see the SQL (up and down), the safety
-findings and the dry-run diff, and approve the Draft.
+findings, the dry-run diff and the lock trace, and approve the Draft.
 
 A thin face over plain functions, each callable without widgets:
 :func:`workbench.drafts.builders.forms.build` (Preview), :func:`workbench.drafts.safety.check`,
-:func:`workbench.drafts.review.review` (Dry run) and :func:`workbench.drafts.reparse.approve`
-(Approve). Handlers write into Output widgets and show errors in the status line as plain
-messages; the slow ones (dry run, RLS matrix) say what is running and disable the buttons meanwhile.
+:func:`workbench.drafts.review.review` (Dry run), :func:`workbench.impact.trace` (Impact) and
+:func:`workbench.drafts.reparse.approve` (Approve). Handlers write into Output widgets and show
+errors in the status line as plain messages; the slow ones (dry run, impact, RLS matrix) say
+what is running and disable the buttons meanwhile. The trace has a button of its own, so a dry
+run stays quick.
 """
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from ..diff import DiffError
 from ..drafts.safety import SafetyReport, check
 from ..drafts.touched import tables_touched
 from ..errors import WorkbenchError
+from ..impact.report import Trace
+from ..impact.trace import trace
 from ..verify.rls import probe
 from .look import FULL, Status, title
 
 
 LABEL = {"description_width": "11em"}  # wide enough for every form label, so fields line up
-TAB_TITLES = ("SQL", "safety", "dry run", "RLS matrix")  # the result tabs, in order
+TAB_TITLES = ("SQL", "safety", "dry run", "impact", "RLS matrix")  # the result tabs, in order
 
 
 def field_widget(field: Field) -> widgets.Widget:
@@ -64,7 +68,7 @@ class DraftingPanel(widgets.VBox):
     """Builder, form, and the Preview / Dry run / Approve buttons with their outputs.
 
     ``draft`` is the last Draft built, ``safety`` its SafetyReport, ``review`` its Review,
-    ``approved`` the approved Draft. ``rls_matrix(session, draft)`` fills the RLS slot
+    ``impact`` its lock trace, ``approved`` the approved Draft. ``rls_matrix(session, draft)`` fills the RLS slot
     (default: :func:`probe_matrix`).
     """
 
@@ -74,13 +78,14 @@ class DraftingPanel(widgets.VBox):
         self.draft: Draft | None = None
         self.safety: SafetyReport | None = None
         self.review: Review | None = None
+        self.impact: Trace | None = None
         self.approved: Draft | None = None
         self.rls_matrix = rls_matrix if rls_matrix is not None else probe_matrix
         self.builder = widgets.Dropdown(options=list(FORMS), value=builder, description="builder", style=LABEL)
         self.reviewer = widgets.Text(value=reviewer, description="reviewer")
         self.form, self.fields = widgets.VBox(), {}
         self.status, self.sql_out = Status(), widgets.Output()
-        self.safety_out, self.dryrun_out, self.rls_out = (widgets.Output() for _ in range(3))
+        self.safety_out, self.dryrun_out, self.impact_out, self.rls_out = (widgets.Output() for _ in range(4))
         self.builder.observe(lambda change: self.show_form(), names="value")
         self.show_form(values)
         self.buttons: list[widgets.Button] = []
@@ -92,6 +97,7 @@ class DraftingPanel(widgets.VBox):
         buttons = []
         for label, handler, style in (("Preview", self.on_preview, "info"),
                                       ("Dry run", self.on_dry_run, "warning"),
+                                      ("Impact", self.on_impact, "warning"),
                                       ("Approve", self.on_approve, "success"),
                                       ("RLS matrix", self.on_rls_matrix, "")):
             button = widgets.Button(description=label, button_style=style)
@@ -101,7 +107,7 @@ class DraftingPanel(widgets.VBox):
         return widgets.HBox([*buttons, self.reviewer])
 
     def _tabs(self) -> widgets.Tab:
-        tabs = widgets.Tab([self.sql_out, self.safety_out, self.dryrun_out, self.rls_out])
+        tabs = widgets.Tab([self.sql_out, self.safety_out, self.dryrun_out, self.impact_out, self.rls_out])
         tabs.titles = TAB_TITLES
         return tabs
 
@@ -138,8 +144,8 @@ class DraftingPanel(widgets.VBox):
     def on_preview(self) -> Draft | None:
         """Build the Draft from the form; show its SQL and the safety findings (the results of
         an earlier Draft are cleared)."""
-        self._clear(self.sql_out, self.safety_out, self.dryrun_out, self.rls_out)
-        self.draft = self.safety = self.review = self.approved = None
+        self._clear(self.sql_out, self.safety_out, self.dryrun_out, self.impact_out, self.rls_out)
+        self.draft = self.safety = self.review = self.impact = self.approved = None
         with self.status.working(self.preview_work(), *self.buttons) as job:
             draft = self.build_draft()
             self.sql_out.append_stdout(draft_sql_text(draft))
@@ -193,6 +199,22 @@ class DraftingPanel(widgets.VBox):
         self.status.show("dry run done: nothing was kept")
         self.show_tab("dry run")
         return self.review
+
+    def on_impact(self) -> Trace | None:
+        """Trace the Draft's up SQL (rolled back): each statement's locks, rewrites and reads,
+        how long it runs and holds its locks, and who waits meanwhile."""
+        self._clear(self.impact_out)
+        if self.draft is None and self.on_preview() is None:
+            return None
+        with self.status.working("tracing the locks in a transaction that will be rolled back",
+                                 *self.buttons) as job:
+            self.impact = trace(self.session, self.draft)
+        if job.failed:
+            return None
+        self.impact_out.append_display_data(self.impact)
+        self.status.show("impact traced: nothing was kept")
+        self.show_tab("impact")
+        return self.impact
 
     def on_approve(self) -> Draft | None:
         """Re-parse the Draft and mark it approved by the reviewer."""
