@@ -8,15 +8,16 @@ import pytest
 
 from workbench.catalog import Policy, Table
 from workbench.errors import WorkbenchError
-from workbench.report import (ChangeEntry, CheckResult, DraftEntry, FindingEntry, Grid, ReviewData,
-                              VerifyEntry, load_report_config, render_html, render_markdown)
+from workbench.report import (ChangeEntry, CheckResult, DraftEntry, FindingEntry, Grid, ImpactEntry,
+                              ReviewData, VerifyEntry, load_report_config, render_html, render_markdown)
 from workbench.report.checklist import CHECKLIST, Checklist, checklist_item, run_checklist
 from workbench.report.checklist.facts import missing_commands
 from workbench.report.config import ReportConfig
 from workbench.report.markdown import fenced, md
 
 HOSTILE = '<script>alert("x")</script> & | `tick` *b* [l](http://e.x) # $x$'
-SECTIONS = ("checklist", "diagram", "drafts", "findings", "dry-run", "rls", "verify", "sign-off")
+SECTIONS = ("checklist", "diagram", "drafts", "findings", "dry-run", "impact", "rls", "verify", "sign-off")
+IMPACT_COLUMNS = ("#", "line", "statement", "time", "locks", "who waits", "rewrites and reads")
 
 
 def review(**changes) -> ReviewData:
@@ -38,6 +39,12 @@ def review(**changes) -> ReviewData:
         checklist=(CheckResult("a", "RLS on new tables", "passed", HOSTILE),
                    CheckResult("b", "Types regenerated", "failed", "no types file", (HOSTILE,)),
                    CheckResult("c", "Probe", "not available", "missing")),
+        impact=(ImpactEntry(f"create {HOSTILE}", f"lock trace on d: 1 statement(s) {HOSTILE}",
+                            Grid(IMPACT_COLUMNS, (("1", "1", f'CREATE TABLE "{HOSTILE}"', "0.50 ms",
+                                                   f"ACCESS EXCLUSIVE on app.{HOSTILE}, held 0.50 ms",
+                                                   f"app.{HOSTILE}: every SELECT waits", "creates it"),)),
+                            notes=(f"# {HOSTILE}",)),
+                ImpactEntry("second", error=f"statement 1 failed: {HOSTILE}")),
         unavailable={"diagram": f"no graphviz {HOSTILE}"})
     values.update(changes)
     return ReviewData(**values)
@@ -74,6 +81,21 @@ def test_html_shows_the_rollback_plan_and_findings_status():
     assert "<td>fixed</td>" in page and "<td>open</td>" in page
 
 
+def test_the_impact_section_shows_each_drafts_trace_or_its_error():
+    page = render_html(review())
+    impact = page.split('<section id="impact">')[1].split("</section>")[0]
+    assert "<h2>Impact: locks, rewrites, time, who waits</h2>" in impact
+    assert "<th>who waits</th>" in impact and "ACCESS EXCLUSIVE on app.&lt;script&gt;" in impact
+    assert '<span class="bad">Not traced:</span> statement 1 failed: &lt;script&gt;' in impact
+    text = render_markdown(review())
+    part = text.split("## Impact: locks, rewrites, time, who waits")[1].split("\n## ")[0]
+    assert "\n### 2. second\n" in part
+    assert "**Not traced:** statement 1 failed: &lt;script&gt;" in part
+    assert "| # | line | statement | time | locks | who waits | rewrites and reads |" in part
+    assert "- \\# &lt;script&gt;" in outside_code(part)  # a note cannot become a heading
+    assert "impact: 1 of 2 Draft(s) traced; NOT traced: second" in review().summary_text()
+
+
 def outside_code(text: str) -> str:
     """The Markdown lines outside fenced code blocks (code is shown literally)."""
     kept, fence = [], None
@@ -108,9 +130,10 @@ def test_markdown_helpers():
 
 
 def test_unavailable_sections_say_so():
-    page = render_html(review(changes=None, rls=None, verify=None,
-                              unavailable={"dry run": "it failed", "rls": "no probe"}))
+    page = render_html(review(changes=None, rls=None, verify=None, impact=(),
+                              unavailable={"dry run": "it failed", "rls": "no probe", "impact": "applied"}))
     assert "Not available: it failed" in page and "Not available: no probe" in page
+    assert "Not available: applied" in page.split('<section id="impact">')[1]
     assert "Not available: not available" in page  # verify, no reason recorded
 
 
@@ -155,7 +178,7 @@ def test_registry_refuses_twice_and_chooses_items():
 def test_builtin_items_are_registered():
     ids = [item.id for item in CHECKLIST]
     for wanted in ("rls_on_new_tables", "policies_for_every_command", "indexes_on_new_foreign_keys",
-                   "types_regenerated", "verify_passed"):
+                   "types_regenerated", "verify_passed", "no_long_blocking_locks"):
         assert wanted in ids
 
 
@@ -170,6 +193,15 @@ def test_config_from_pyproject(tmp_path):
         ReportConfig.from_dict({"colour": "red"})
     with pytest.raises(WorkbenchError, match="list of strings"):
         ReportConfig.from_dict({"enable": "x"})
+
+
+def test_the_blocking_lock_limit_is_a_duration(tmp_path):
+    assert ReportConfig().blocking_lock_limit_ms == 1000
+    (tmp_path / "pyproject.toml").write_text('[tool.workbench.report]\nblocking_lock_limit = "250ms"\n')
+    assert load_report_config(tmp_path / "pyproject.toml").blocking_lock_limit_ms == 250
+    with pytest.raises(WorkbenchError, match="blocking_lock_limit: bad duration 'soon'") as info:
+        ReportConfig.from_dict({"blocking_lock_limit": "soon"}, source="pyproject.toml")
+    assert info.value.where == "pyproject.toml" and "500ms" in info.value.hint
 
 
 def test_drafts_from_sql_files(tmp_path):

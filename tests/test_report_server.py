@@ -103,7 +103,7 @@ def test_a_new_table_with_rls_policies_and_indexes_is_ticked(session, tmp_path):
 def test_report_sections_and_no_password(open_review):
     data, path = open_review
     page = path.read_text()
-    for anchor in ("checklist", "diagram", "drafts", "findings", "dry-run", "rls", "verify"):
+    for anchor in ("checklist", "diagram", "drafts", "findings", "dry-run", "impact", "rls", "verify"):
         assert f'<section id="{anchor}">' in page
     assert "<svg" in page and "DROP TABLE app.things" in page
     markdown = data.markdown()

@@ -18,14 +18,14 @@ from .gather import gather
 from .html import render_html
 from .markdown import render_markdown
 from .model import (ChangeEntry, CheckResult, DiagramEntry, DraftEntry, FindingEntry, Grid,
-                    ReviewData, VerifyEntry)
+                    ImpactEntry, ReviewData, VerifyEntry)
 from .simulate import Simulation, simulate
 from .write import write_report
 
 __all__ = ["review_report", "gather", "ReviewData", "render_html", "render_markdown",
            "write_report", "checklist_item", "CHECKLIST", "Facts", "ReportConfig",
            "load_report_config", "simulate", "Simulation", "DraftEntry", "ChangeEntry",
-           "FindingEntry", "Grid", "DiagramEntry", "VerifyEntry", "CheckResult"]
+           "FindingEntry", "Grid", "DiagramEntry", "VerifyEntry", "CheckResult", "ImpactEntry"]
 
 
 def review_report(session, drafts, path: Path | str | None = None, **options) -> ReviewData:

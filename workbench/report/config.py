@@ -8,6 +8,8 @@ Keys (all optional):
   against the head schema;
 - ``tenant_columns``: the columns that make a table a tenant table, overriding the one
   source, ``[tool.workbench.lint] tenant_columns`` (checked the same way);
+- ``blocking_lock_limit``: how long a statement may hold a lock that blocks reads or writes
+  before ``no_long_blocking_locks`` fails (a duration: ``500ms``, ``1s``; default ``1s``);
 - ``plugins``: modules to import, which register their own checklist items.
 """
 from __future__ import annotations
@@ -17,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkbenchError
+from ..impact.durations import parse_duration
 from ..lint.config import check_value
 
 SECTION = ("tool", "workbench", "report")
 LISTS = ("enable", "disable", "tenant_columns", "plugins")
-KEYS = (*LISTS, "types_file")
+KEYS = (*LISTS, "types_file", "blocking_lock_limit")
+DEFAULT_LOCK_LIMIT = "1s"
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,13 @@ class ReportConfig:
     types_file: str | None = None
     tenant_columns: tuple[str, ...] | None = None
     plugins: tuple[str, ...] = ()
+    blocking_lock_limit: str = DEFAULT_LOCK_LIMIT
     source: str = field(default="built-in defaults", compare=False)
+
+    @property
+    def blocking_lock_limit_ms(self) -> float:
+        """``blocking_lock_limit`` in milliseconds."""
+        return parse_duration(self.blocking_lock_limit)
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "a dict") -> ReportConfig:
@@ -65,7 +75,18 @@ def checked(key: str, value, source: str):
         return tuple(value)
     if not isinstance(value, str):
         raise WorkbenchError(f"[tool.workbench.report] {key} must be a string", where=source)
+    if key == "blocking_lock_limit":
+        checked_duration(value, source)
     return value
+
+
+def checked_duration(value: str, source: str) -> None:
+    """A clear error when ``blocking_lock_limit`` is not a duration."""
+    try:
+        parse_duration(value)
+    except WorkbenchError as exc:
+        raise WorkbenchError(f"[tool.workbench.report] blocking_lock_limit: {exc.what}",
+                             where=source, hint=exc.hint) from None
 
 
 def load_report_config(path: Path | str | None = None) -> ReportConfig:

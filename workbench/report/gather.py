@@ -1,6 +1,6 @@
 """``gather()``: one function that collects everything the report shows, from a session and
 the Drafts of a change, into a :class:`ReviewData`. Each optional piece (safety checks,
-advisors, diagram, RLS probe, verify) goes through a small adapter (:mod:`.pieces`): when
+advisors, diagram, lock trace, RLS probe, verify) goes through a small adapter (:mod:`.pieces`): when
 one fails the report says why, the checks that needed it fail, and the rest still renders."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..errors import WorkbenchError
 from ..lint.config import load_config
 from .checklist import CHECKLIST, Facts, run_checklist
 from .config import ReportConfig, load_report_config
+from .impact import impact_entries
 from .model import ChangeEntry, DraftEntry, ReviewData
 from .pieces import Pieces, collect_pieces
 from .simulate import Simulation, simulate
@@ -27,7 +28,8 @@ def gather(session, drafts: Draft | Sequence[Draft], *, applied: bool | None = F
     """Collect the review of ``drafts`` on ``session`` (a Session).
 
     The change is dry-run (rolled back; ``applied=True`` when the database already holds
-    it, None when that is not known). ``verify`` is a verify report, True to verify the
+    it, None when that is not known), and each Draft's locks are traced in order (rolled
+    back too; not when the change is applied). ``verify`` is a verify report, True to verify the
     history in ``migrations_dir`` (default: the project's) now, or None. The checklist runs
     the items ``config`` (default ``[tool.workbench.report]``) chooses; ``types_file``
     overrides its ``types_file``. ``sources`` names where each Draft came from; ``accepted``
@@ -47,6 +49,7 @@ def gather(session, drafts: Draft | Sequence[Draft], *, applied: bool | None = F
         touched=tuple(f"{schema}.{name}" for schema, name in pieces.touched), diagram=pieces.diagram,
         findings=(*(pieces.safety or ()), *(pieces.advisors or ())), rls=pieces.rls,
         verify=pieces.verify, accepted=tuple(accepted), unavailable=pieces.missing,
+        impact=impact_entries(pieces.impact),
         checklist=run_checklist(facts, CHECKLIST.chosen(config.enable, config.disable)))
 
 
@@ -84,7 +87,8 @@ def make_facts(sim: Simulation, config: ReportConfig, pieces: Pieces, types_file
     return Facts(sim.before, sim.after, sim.ok, sim.problem, sim.restores, tenant_columns(config),
                  pieces.verify, pieces.verify_note, pieces.probe_ok, pieces.probe_note, path,
                  status.ok if status else None, status.detail if status else "", introduced,
-                 pieces.missing.get("advisors", ""), sim.failed)
+                 pieces.missing.get("advisors", ""), sim.failed, pieces.impact,
+                 pieces.missing.get("impact", ""), config.blocking_lock_limit_ms)
 
 
 def tenant_columns(config: ReportConfig) -> tuple[str, ...]:

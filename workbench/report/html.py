@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-from .model import PASSED, CheckResult, DraftEntry, FindingEntry, Grid, ReviewData
-from .sections import FINDING_COLUMNS, change_rows, finding_row, section_titles, status_word
+from .model import PASSED, CheckResult, DraftEntry, FindingEntry, Grid, ImpactEntry, ReviewData
+from .sections import (FINDING_COLUMNS, IMPACT_INTRO, change_rows, finding_row, section_titles,
+                       status_word)
 from .style import CSS
 
 BOXES = {PASSED: "\u2611", "failed": "\u2610"}
@@ -21,7 +22,7 @@ def render_html(data: ReviewData) -> str:
     titles = section_titles()
     body = "".join([header(data), checklist(data, titles["checklist"]), diagram(data, titles["diagram"]),
                     drafts(data, titles["drafts"]), findings(data, titles["findings"]),
-                    dry_run(data, titles["dry run"]), rls(data, titles["rls"]),
+                    dry_run(data, titles["dry run"]), impact(data, titles["impact"]), rls(data, titles["rls"]),
                     verify(data, titles["verify"]), signoff(titles["sign-off"])])
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -116,6 +117,22 @@ def dry_run(data: ReviewData, title: str) -> str:
     return section("dry-run", title, f"<p>{len(data.changes)} change(s), {how}. "
                    f"The rollback plan restores the schema: {restores}.</p>"
                    + table(Grid(("action", "kind", "name", "fields"), change_rows(data.changes))))
+
+
+def impact(data: ReviewData, title: str) -> str:
+    if not data.impact:
+        return section("impact", title, unavailable(data, "impact"))
+    entries = "".join(impact_entry(n, e) for n, e in enumerate(data.impact, 1))
+    return section("impact", title, f"<p>{esc(IMPACT_INTRO)}</p>{entries}")
+
+
+def impact_entry(number: int, entry: ImpactEntry) -> str:
+    heading = f"<h3>{number}. {esc(entry.draft)}</h3>"
+    if entry.error:
+        return f'{heading}<p><span class="bad">Not traced:</span> {esc(entry.error)}</p>'
+    items = "".join(f"<li>{esc(note)}</li>" for note in entry.notes)
+    notes = f'<ul class="note">{items}</ul>' if items else ""
+    return f'{heading}<p class="meta">{esc(entry.headline)}</p>{table(entry.statements)}{notes}'
 
 
 def rls(data: ReviewData, title: str) -> str:

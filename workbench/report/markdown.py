@@ -2,8 +2,9 @@
 the diagram as Mermaid. Text outside code is escaped, so names cannot become markup."""
 from __future__ import annotations
 
-from .model import PASSED, DraftEntry, FindingEntry, Grid, ReviewData
-from .sections import FINDING_COLUMNS, change_rows, finding_row, section_titles, status_word
+from .model import PASSED, DraftEntry, FindingEntry, Grid, ImpactEntry, ReviewData
+from .sections import (FINDING_COLUMNS, IMPACT_INTRO, change_rows, finding_row, section_titles,
+                       status_word)
 
 INLINE = frozenset("\\`*_[]|~$")
 BLOCK_STARTS = frozenset("#-+=>")
@@ -53,7 +54,7 @@ def render_markdown(data: ReviewData) -> str:
     titles = section_titles()
     parts = [header(data), checklist(data, titles["checklist"]), diagram(data, titles["diagram"]),
              drafts(data, titles["drafts"]), findings(data, titles["findings"]),
-             dry_run(data, titles["dry run"]), rls(data, titles["rls"]),
+             dry_run(data, titles["dry run"]), impact(data, titles["impact"]), rls(data, titles["rls"]),
              verify(data, titles["verify"]), signoff(titles["sign-off"])]
     return "\n\n".join(parts) + "\n"
 
@@ -136,6 +137,23 @@ def dry_run(data: ReviewData, title: str) -> str:
     return "\n\n".join([heading(2, title), f"{len(data.changes)} change(s), {how}. The rollback "
                         f"plan restores the schema: {restores}.",
                         table(Grid(("action", "kind", "name", "fields"), change_rows(data.changes)))])
+
+
+def impact(data: ReviewData, title: str) -> str:
+    if not data.impact:
+        return heading(2, title) + "\n\n" + unavailable(data, "impact")
+    return "\n\n".join([heading(2, title), IMPACT_INTRO,
+                        *(impact_entry(n, e) for n, e in enumerate(data.impact, 1))])
+
+
+def impact_entry(number: int, entry: ImpactEntry) -> str:
+    parts = [heading(3, f"{number}. {entry.draft}")]
+    if entry.error:
+        return "\n\n".join([*parts, f"**Not traced:** {md(entry.error)}"])
+    parts += [md(entry.headline, True), table(entry.statements)]
+    if entry.notes:
+        parts.append("\n".join(f"- {md(note, True)}" for note in entry.notes))
+    return "\n\n".join(parts)
 
 
 def rls(data: ReviewData, title: str) -> str:

@@ -75,6 +75,19 @@ class VerifyEntry:
 
 
 @dataclass(frozen=True)
+class ImpactEntry:
+    """One Draft's lock trace (rolled back): a line that sums it up, a row per statement (time,
+    locks, who waits, what it rewrote and read) and the trace's notes; or the ``error`` that
+    left it without one."""
+
+    draft: str
+    headline: str = ""
+    statements: Grid | None = None
+    notes: tuple[str, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """One item of the completion checklist, ticked from facts: ``passed``, ``failed`` or
     ``not available`` (the piece that would tell is missing)."""
@@ -93,9 +106,9 @@ class CheckResult:
 @dataclass(frozen=True)
 class ReviewData:
     """A schema change as a reviewer signs it off. ``accepted`` lists the findings the
-    reviewer accepted for the whole change. ``unavailable`` maps a section
-    (``dry run``, ``diagram``, ``safety``, ``advisors``, ``rls``, ``verify``) to why it is
-    missing."""
+    reviewer accepted for the whole change. ``impact`` holds each Draft's lock trace.
+    ``unavailable`` maps a section (``dry run``, ``diagram``, ``safety``, ``advisors``,
+    ``impact``, ``rls``, ``verify``) to why it is missing."""
 
     title: str
     database: str
@@ -112,6 +125,7 @@ class ReviewData:
     checklist: tuple[CheckResult, ...] = ()
     accepted: tuple[str, ...] = ()
     unavailable: dict[str, str] = field(default_factory=dict)
+    impact: tuple[ImpactEntry, ...] = ()
 
     def findings_of(self, *sources: str) -> tuple[FindingEntry, ...]:
         """The findings from these sources (``squawk``, ``workbench``, ``advisor``)."""

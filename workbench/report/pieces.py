@@ -1,6 +1,6 @@
 """The optional pieces of a review, each from its own adapter: safety findings, advisor
-findings, the diagram, the RLS matrix and the verify result, with a note for each one that
-is missing or failed (a failed piece fails the checklist items that need it)."""
+findings, the diagram, the lock trace, the RLS matrix and the verify result, with a note for
+each one that is missing or failed (a failed piece fails the checklist items that need it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,6 +11,7 @@ from ..catalog.names import qualified
 from ..drafts import Draft
 from .diagram import diagram_entry, touched_tables
 from .findings import advisor_entries, safety_entries
+from .impact import trace_drafts
 from .model import DiagramEntry, FindingEntry, Grid, VerifyEntry
 from .probe import rls_matrix
 from .simulate import Simulation, combine
@@ -25,6 +26,7 @@ class Pieces:
     advisors: tuple[FindingEntry, ...] | None = None
     touched: tuple[tuple[str, str], ...] = ()
     diagram: DiagramEntry | None = None
+    impact: tuple | None = None  # a PartTrace per Draft
     rls: Grid | None = None
     probe_ok: bool | None = None
     probe_note: str = ""
@@ -50,6 +52,8 @@ def collect_pieces(session, drafts: Sequence[Draft], sim: Simulation, notes: Seq
     pieces.touched = touched_tables(sim.before, sim.after)
     pieces.diagram, why = diagram_entry(sim.after, pieces.touched, introduced)
     pieces.note("diagram", why)
+    pieces.impact, why = trace_drafts(session, drafts, sim.applied)
+    pieces.note("impact", why)
     change = None if sim.applied else combine(drafts)
     pieces.rls, pieces.probe_ok, pieces.probe_note = rls_matrix(
         session, change, [qualified(*key) for key in pieces.touched])

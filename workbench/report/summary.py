@@ -13,6 +13,7 @@ def summary_text(data: ReviewData) -> str:
     else:
         restores = {True: "yes", False: "NO", None: "not checked"}[data.restores]
         lines.append(f"dry run: {len(data.changes)} change(s); down restores the schema: {restores}")
+    lines.append(impact_line(data))
     lines.append(f"tables touched: {', '.join(data.touched) or 'none'}")
     lines.append(findings_line(data))
     ticked = sum(item.status == PASSED for item in data.checklist)
@@ -28,3 +29,13 @@ def findings_line(data: ReviewData) -> str:
     fixed = sum(f.status == "fixed" for f in advisors)
     return (f"findings: {len(safety)} safety ({open_safety} open), "
             f"{len(advisors) - fixed} advisor finding(s) introduced, {fixed} fixed")
+
+
+def impact_line(data: ReviewData) -> str:
+    """How many Drafts' locks were traced, and which were not."""
+    if not data.impact:
+        return f"impact: not available ({data.unavailable.get('impact', '')})"
+    failed = [entry.draft for entry in data.impact if entry.error]
+    traced = len(data.impact) - len(failed)
+    return f"impact: {traced} of {len(data.impact)} Draft(s) traced" + (
+        f"; NOT traced: {', '.join(failed)}" if failed else "")

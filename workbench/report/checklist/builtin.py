@@ -2,6 +2,7 @@
 facts (the head schema, the dry run, verify, the types file), never from what a Draft says."""
 from __future__ import annotations
 
+from ...plans.words import ms
 from ..model import FAILED, PASSED, UNAVAILABLE
 from .facts import Facts, label, missing_commands
 from .registry import checklist_item
@@ -102,3 +103,20 @@ def no_new_advisor_errors(facts: Facts):
     if errors:
         return FAILED, f"{len(errors)} new advisor error(s)", errors
     return PASSED, f"{len(facts.introduced)} new finding(s), none an open error"
+
+
+@checklist_item("no_long_blocking_locks",
+                "No statement holds a lock that blocks reads or writes for longer than the limit "
+                "(blocking_lock_limit, 1 s by default)")
+def no_long_blocking_locks(facts: Facts):
+    if facts.impact is None:
+        return UNAVAILABLE, facts.impact_note or "the lock trace did not run"
+    failed = [f"{part.label}: {part.error}" for part in facts.impact if not part.traced]
+    if failed:
+        return FAILED, "the lock trace failed", failed
+    limit = ms(facts.lock_limit_ms)
+    over = [f"{part.label}: {found}" for part in facts.impact for found in part.failures(facts.lock_limit_ms)]
+    if over:
+        return FAILED, f"{len(over)} lock(s) block reads or writes longer than {limit}", over
+    statements = sum(len(part.trace) for part in facts.impact)
+    return PASSED, f"{statements} statement(s) traced; no lock that blocks reads or writes held over {limit}"

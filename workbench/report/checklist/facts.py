@@ -18,7 +18,10 @@ class Facts:
     """What is known about the change. ``simulated`` is False when the dry run could not
     run (then ``before`` and ``after`` are both the current schema, ``problem`` says why and
     ``dry_run_failed`` whether it was an error); ``verify``, ``probe_ok``, ``types_ok`` and
-    ``introduced`` are None when that piece did not run, and its note says why."""
+    ``introduced`` are None when that piece did not run, and its note says why. ``impact``
+    holds each Draft's lock trace (a :class:`~workbench.impact.series.PartTrace`: a trace or
+    its error), None when the change was not traced (``impact_note`` says why);
+    ``lock_limit_ms`` is how long a lock that blocks reads or writes may be held."""
 
     before: Schema
     after: Schema
@@ -36,6 +39,9 @@ class Facts:
     introduced: tuple[FindingEntry, ...] | None = None
     advisors_note: str = ""
     dry_run_failed: bool = False
+    impact: tuple | None = None
+    impact_note: str = ""
+    lock_limit_ms: float = 1000.0
 
     def new_tables(self) -> tuple[Table, ...]:
         """Tables in the head schema that were not there before."""
