@@ -223,6 +223,23 @@ def test_an_extension_cannot_go_back_a_version_so_it_is_recreated_with_a_note():
         "ALTER EXTENSION pg_trgm UPDATE TO '1.6';"]
 
 
+def test_a_pooled_database_comes_back_as_empty_as_a_new_one():
+    import psycopg
+
+    from workbench.diff.proof import admin_dsn
+    from workbench.diff.scratch import fresh_database
+
+    from_sql("CREATE CAST (varchar AS int4) WITH INOUT;\n"
+             "CREATE TABLE t (id int);\nCREATE PUBLICATION leak FOR TABLE t;\n"
+             "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n")
+    with fresh_database(admin_dsn(None)) as dsn, psycopg.connect(dsn) as conn:
+        left = conn.execute("SELECT (SELECT count(*) FROM pg_publication), "
+                            "(SELECT count(*) FROM pg_default_acl), "
+                            "(SELECT count(*) FROM pg_cast WHERE castsource = 'varchar'::regtype "
+                            "AND casttarget = 'int4'::regtype)").fetchone()
+    assert left == (0, 0, 0)
+
+
 def test_identical_snapshots_need_nothing():
     sql = "CREATE TABLE t (id int PRIMARY KEY);\nCREATE VIEW v AS SELECT id FROM t;\n"
     migration = diff_sql(from_sql(sql), from_sql(sql))
