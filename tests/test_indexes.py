@@ -7,7 +7,9 @@ import pytest
 from workbench.catalog import Column, Index, Objects, Schema, Table
 from workbench.drafts import check_sql
 from workbench.indexes import analyse, candidates, queries_from_sql
-from workbench.indexes.choose import Limits, choose
+from workbench.errors import WorkbenchError
+from workbench.indexes.budget import parse_size, set_gain
+from workbench.indexes.choose import Limits, Selection, choose, greedy, weights
 from workbench.indexes.drafts import index_draft, unique_name
 from workbench.indexes.evaluate import Evaluation
 from workbench.indexes.existing import signature
@@ -300,3 +302,42 @@ def test_progress_total_grows_with_the_work_announced(kind):
         if kind == "notebook":
             bar.refresh()  # updates are throttled; the widget shows the latest on refresh
             assert (bar.container.children[1].max, bar.container.children[1].value) == (3, 3)
+
+
+# --- a storage budget ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [("160MB", 160 * 1024 ** 2), ("1.5 GB", 3 * 1024 ** 3 // 2),
+                                            ("512kB", 512 * 1024), ("2048", 2048), (4096, 4096)])
+def test_sizes_are_read_as_people_write_them(text, expected):
+    assert parse_size(text) == expected
+
+
+@pytest.mark.parametrize("text", ["lots", "12 parsecs", "-5MB", ""])
+def test_a_size_that_is_not_one_is_a_clear_error(text):
+    with pytest.raises(WorkbenchError, match="not a size"):
+        parse_size(text)
+
+
+def test_within_a_budget_the_exact_search_beats_greedy_by_benefit_per_byte():
+    """A knapsack greedy gets wrong: `a` has the best ratio (20 per byte) and takes 60 of the
+    100 bytes, after which neither `b` nor `c` (18 per byte) fits; together they remove
+    more of the workload's cost than `a` does."""
+    evaluation, made = matrix([{"a": 400.0}, {"a": 400.0}, {"b": 100.0}, {"c": 100.0}],
+                              {"a": 60, "b": 50, "c": 50})
+    weight = weights(evaluation)
+    greedy_only = greedy(evaluation, list(made.values()), weight, Limits(budget_bytes=100), 0.0,
+                         Selection(), per_byte=True)
+    assert greedy_only == [made["a"]]
+    selection = choose(evaluation, Limits(budget_bytes=100))
+    assert set(selection.chosen) == {made["b"], made["c"]} and selection.search == "exact"
+    assert set_gain(evaluation, selection.chosen, weight) > set_gain(evaluation, greedy_only, weight)
+    assert "a better set fits the size budget" in selection.left_out[made["a"]]
+
+
+def test_without_a_budget_or_when_greedy_is_best_the_greedy_set_stays():
+    evaluation, made = matrix([{"a": 400.0}, {"a": 400.0}, {"b": 100.0}, {"c": 100.0}],
+                              {"a": 60, "b": 50, "c": 50})
+    assert choose(evaluation).search == "greedy" and len(choose(evaluation).chosen) == 3
+    evaluation, made = matrix([{"a": 100.0}, {"b": 100.0}], {"a": 10, "b": 10})
+    selection = choose(evaluation, Limits(budget_bytes=15))
+    assert selection.search == "greedy" and len(selection.chosen) == 1

@@ -1,4 +1,6 @@
-"""Choosing a small set of indexes for a workload: greedy by benefit per byte, then pruned.
+"""Choosing a small set of indexes for a workload: greedy by benefit per byte, then pruned;
+within a size budget, the better of that and an exact search over the top candidates
+(:mod:`.budget`).
 
 A query's weight is what it costs the server in total: its total time from
 ``pg_stat_statements`` when known, else its calls times its estimated cost. The benefit of
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .budget import best_within, exact_pool, set_costs, set_gain
 from .evaluate import Evaluation
 from .model import Candidate
 
@@ -34,11 +37,13 @@ class Limits:
 
 @dataclass
 class Selection:
-    """The chosen candidates, each with its benefit, and the reason others were left out."""
+    """The chosen candidates, each with its benefit, and the reason others were left out;
+    ``search`` says which search found the set (``greedy``, or ``exact`` within a budget)."""
 
     chosen: list[Candidate] = field(default_factory=list)
     benefit: dict[Candidate, float] = field(default_factory=dict)
     left_out: dict[Candidate, str] = field(default_factory=dict)
+    search: str = "greedy"
 
 
 def weights(evaluation: Evaluation) -> dict[int, float]:
@@ -104,6 +109,8 @@ def choose(evaluation: Evaluation, limits: Limits = Limits(), *, exclude=frozens
     selection.chosen = by_ratio
     selection.benefit = {c: selection.benefit.get(c, 0.0) for c in by_ratio}
     prune(evaluation, selection, weight, limits)
+    if limits.budget_bytes is not None:
+        search_exactly(evaluation, pool, weight, limits, floor, selection)
     for candidate in pool:
         if candidate not in selection.chosen:
             selection.left_out.setdefault(candidate, "too little benefit for its size next to the chosen set")
@@ -140,13 +147,29 @@ def greedy(evaluation: Evaluation, pool: list[Candidate], weight: dict[int, floa
     return chosen
 
 
+def search_exactly(evaluation: Evaluation, pool: list[Candidate], weight: dict[int, float], limits: Limits,
+                   floor: float, selection: Selection) -> None:
+    """Within the budget, replace the greedy set by the best subset of the top candidates when
+    that removes more of the workload's cost (see :mod:`.budget`)."""
+    top = exact_pool(evaluation, pool, weight, limits.budget_bytes, floor)
+    top += [c for c in selection.chosen if c not in top]
+    found, found_gain = best_within(evaluation, top, weight, limits.budget_bytes, limits.max_indexes)
+    if found_gain <= set_gain(evaluation, selection.chosen, weight) * (1 + 1e-9):
+        return
+    for candidate in selection.chosen:
+        if candidate not in found:
+            selection.left_out[candidate] = "a better set fits the size budget without it"
+    for candidate in found:
+        selection.left_out.pop(candidate, None)
+    selection.chosen, selection.search = found, "exact"
+    selection.benefit = {c: found_gain - set_gain(evaluation, [o for o in found if o is not c], weight)
+                         for c in found}
+    prune(evaluation, selection, weight, limits)
+
+
 def best_costs(evaluation: Evaluation, chosen: list[Candidate], weight: dict[int, float]) -> dict[int, float]:
     """Each query's estimated cost with the best of ``chosen``."""
-    costs, present = {}, frozenset(chosen)
-    for number in weight:
-        options = [evaluation.cost(number, c, present) for c in chosen if evaluation.helps(number, c, present)]
-        costs[number] = min([evaluation.base_cost(number), *options])
-    return costs
+    return set_costs(evaluation, chosen, weight)
 
 
 def prune(evaluation: Evaluation, selection: Selection, weight: dict[int, float], limits: Limits) -> None:
