@@ -7,6 +7,7 @@ from pathlib import Path
 from .common import add_format_option, print_json
 
 SKIPPABLE = ("convergence", "data", "rls", "advisors")
+DEFAULT_FAIL_OVER = "1s"
 
 
 def register(subparsers) -> None:
@@ -22,7 +23,11 @@ def register(subparsers) -> None:
         "(the downgrade must restore it). On a second scratch database, upgrade to head in one go, "
         "then compare with the stairway, with --drift's database, load seed.sql, run "
         "invariants/*.sql, the RLS probe and the advisors. Both databases are dropped after. "
-        "Exit code 1 names the first revision or check that failed.")
+        "With --impact, then trace on that database the revisions it has not applied (every "
+        "revision when it has no alembic_version), in order, each in a transaction of its own, "
+        "rolled back: the locks each statement takes, what it rewrites or reads, how long it "
+        "runs and holds its locks. Exit code 1 names the first revision or check that failed, "
+        "or a lock that blocks reads or writes longer than --fail-over.")
     status = actions.add_parser(
         "status", help="head, the database's current revision, pending revisions, drift",
         description="Show the history's head, the revision the database records in "
@@ -54,6 +59,12 @@ def add_verify_options(verify) -> None:
     verify.add_argument("--skip", action="append", choices=SKIPPABLE, default=[],
                         help="leave out a step (repeat for several)")
     verify.add_argument("--quiet", action="store_true", help="no progress bar")
+    verify.add_argument("--impact", metavar="DEV_DSN",
+                        help="also trace the revisions this development database has not applied "
+                        "(rolled back) and show their locks, rewrites and times")
+    verify.add_argument("--fail-over", metavar="DURATION", dest="fail_over",
+                        help=f"with --impact: fail when a lock that blocks reads or writes is held "
+                        f"longer than this (500ms, 2s…; default: {DEFAULT_FAIL_OVER})")
 
 
 def add_status_options(status) -> None:
@@ -119,13 +130,25 @@ def run_verify(args) -> int:
     from ..verify import verify
 
     skip = {name: False for name in args.skip}
-    report = verify(args.dsn, args.dir, drift=args.drift,
+    fail_over_ms = fail_over_of(args)
+    report = verify(args.dsn, args.dir, drift=args.drift, impact=args.impact, fail_over_ms=fail_over_ms,
                     progress=not args.quiet and args.format == "text", **skip)
     if args.format == "json":
         print_json(report.to_dict())
     else:
         print(report.text(detail=True))
     return 0 if report.ok else 1
+
+
+def fail_over_of(args) -> float:
+    """--fail-over in milliseconds; it needs --impact."""
+    from ..errors import WorkbenchError
+    from ..impact.durations import parse_duration
+
+    if args.fail_over is not None and not args.impact:
+        raise WorkbenchError("--fail-over needs --impact DEV_DSN",
+                             hint="give the development database whose pending revisions to trace")
+    return parse_duration(args.fail_over or DEFAULT_FAIL_OVER)
 
 
 def run_status(args) -> int:

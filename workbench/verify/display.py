@@ -19,6 +19,9 @@ def report_html(report: VerifyReport) -> str:
              f"revisions, {verdict}</b></p>", revisions_table(report.results)]
     if report.head:
         parts += ["<p><b>At head</b></p>", checks_table(report.head)]
+    if report.impact is not None:
+        parts += ["<p><b>Impact of the pending revisions</b></p>",
+                  f"<pre>{escape(report.impact.text())}</pre>"]
     return "".join(parts) + "</div>"
 
 

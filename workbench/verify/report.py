@@ -3,8 +3,12 @@ history. Plain text for terminals, a dict for JSON, HTML for notebooks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..migrations import Revision
+
+if TYPE_CHECKING:
+    from .impact import HistoryImpact
 
 PASSED, FAILED, SKIPPED, INFO = "passed", "failed", "skipped", "info"
 VERDICTS = (PASSED, FAILED, SKIPPED, INFO)
@@ -74,15 +78,19 @@ StepResult = RevisionResult  # the earlier name
 
 @dataclass(frozen=True)
 class VerifyReport:
-    """The outcome of verifying a whole history: ``results`` per revision, ``head`` checks."""
+    """The outcome of verifying a whole history: ``results`` per revision, ``head`` checks,
+    and, when asked, the ``impact`` of the pending revisions on a development database (a
+    :class:`~workbench.verify.impact.HistoryImpact`)."""
 
     results: tuple[RevisionResult, ...] = field(default=())
     head: tuple[Check, ...] = field(default=())
     revisions: int = 0
+    impact: HistoryImpact | None = None
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results) and all(c.ok for c in self.head)
+        return (all(r.ok for r in self.results) and all(c.ok for c in self.head)
+                and (self.impact is None or self.impact.ok))
 
     @property
     def failure(self) -> RevisionResult | None:
@@ -100,7 +108,8 @@ class VerifyReport:
     def to_dict(self) -> dict:
         """A JSON-ready form: every revision's steps, then the head checks."""
         return {"ok": self.ok, "revisions": [r.to_dict() for r in self.results],
-                "head": [c.to_dict() for c in self.head]}
+                "head": [c.to_dict() for c in self.head],
+                "impact": self.impact.to_dict() if self.impact is not None else None}
 
     def text(self, detail: bool = False) -> str:
         """One line per revision and the failures; ``detail=True``: every step's verdict."""

@@ -16,6 +16,8 @@ def report_text(report: VerifyReport, detail: bool = False) -> str:
     if head:
         lines.append("head")
         lines += [line for check in head for line in check_lines(check, "     ")]
+    if report.impact is not None:
+        lines.append(report.impact.text())
     lines.append(summary(report))
     return "\n".join(lines)
 
