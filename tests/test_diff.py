@@ -101,7 +101,7 @@ def test_foreign_keys_and_checks_on_existing_tables_are_added_not_valid_then_val
              "CREATE TABLE fresh (id int, p_id int REFERENCES p (id), n int CHECK (n > 0));\n")
     up = [s.sql for s in diff(before, after).up]
     add_fk = position_of(up, "ALTER TABLE public.c ADD CONSTRAINT c_p_id_fkey FOREIGN KEY (p_id) "
-                             "REFERENCES p (id) NOT VALID;")
+                             "REFERENCES p(id) NOT VALID;")
     add_check = position_of(up, "ALTER TABLE public.c ADD CONSTRAINT c_n_check CHECK (n > 0) NOT VALID;")
     assert position_of(up, "ALTER TABLE public.c VALIDATE CONSTRAINT c_p_id_fkey;") > add_fk
     assert position_of(up, "ALTER TABLE public.c VALIDATE CONSTRAINT c_n_check;") > add_check
@@ -117,10 +117,10 @@ def position_of(statements: list[str], sql: str) -> int:
 
 def test_a_not_valid_foreign_key_stays_not_valid():
     sql = ("CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (p_id int);\n"
-           "ALTER TABLE c ADD CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id) NOT VALID;\n")
+           "ALTER TABLE c ADD CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p(id) NOT VALID;\n")
     migration = diff("CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (p_id int);\n", sql)
     assert [s.sql for s in migration.up] == [
-        "ALTER TABLE public.c ADD CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id) NOT VALID;"]
+        "ALTER TABLE public.c ADD CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p(id) NOT VALID;"]
 
 
 def test_a_type_change_without_a_cast_carries_a_commented_using():
@@ -284,3 +284,13 @@ def test_two_thousand_table_snapshots_diff_within_a_second():
     spent = time.process_time() - started
     assert len(migration.up) > 300 and len(migration.down) > 300
     assert spent <= 1.0, f"diff of two 1,000-table snapshots took {spent:.2f} s of CPU"
+
+
+def test_a_unique_key_on_an_existing_table_is_built_concurrently_then_attached():
+    before = "CREATE TABLE t (id int PRIMARY KEY, code text);\n"
+    after = "CREATE TABLE t (id int PRIMARY KEY, code text UNIQUE);\n"
+    migration = diff(before, after)
+    assert [(s.sql, s.transactional) for s in migration.up] == [
+        ("CREATE UNIQUE INDEX CONCURRENTLY t_code_key ON public.t (code);", False),
+        ("ALTER TABLE public.t ADD CONSTRAINT t_code_key UNIQUE USING INDEX t_code_key;", True)]
+    assert migration.verify().ok

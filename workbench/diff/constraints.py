@@ -16,7 +16,7 @@ from pglast.stream import RawStream
 
 from ..catalog.model import Constraint, ForeignKey, Table
 from . import phases
-from .sqltext import quote_ident
+from .sqltext import concurrent_index, quote_ident
 
 COMPARED = ("kind", "deferrable", "deferred")
 
@@ -135,19 +135,57 @@ def parsed(definition: str) -> ast.Constraint:
 
 
 def add(p, table: Table, constraint: Constraint, *, new_table: bool) -> None:
-    """``ADD CONSTRAINT``; on an existing table foreign keys and checks go ``NOT VALID`` first."""
+    """``ADD CONSTRAINT``. On a table that already holds rows, foreign keys and checks go
+    ``NOT VALID`` first and are validated after; unique keys and primary keys get their index
+    built ``CONCURRENTLY`` first, then become constraints ``USING INDEX``."""
     target = table.qualname
+    live = not new_table and table.kind == "table" and not table.partition_of
+    index = backing_index(table, constraint)
+    if live and index is not None:
+        add_using_index(p, table, constraint, index)
+        return
     is_fk = isinstance(constraint, ForeignKey)
     phase = phases.ADD_FOREIGN_KEY if is_fk else phases.ADD_CONSTRAINT
     defer = constraint.kind in ("foreign key", "check") and not new_table and \
         table.kind != "partitioned"
-    node = parsed(constraint.definition)
-    node.conname = constraint.name
-    node.skip_validation = bool(defer or not constraint.validated)
-    sql = f"ALTER TABLE {target} ADD {RawStream()(node)};"
+    sql = f"ALTER TABLE {target} ADD CONSTRAINT {quote_ident(constraint.name)} " \
+          f"{definition_text(constraint, bool(defer or not constraint.validated))};"
     p.emit(phase, sql, f"{target}.{constraint.name}")
     if defer and constraint.validated:
         validate(p, table, constraint)
+
+
+def definition_text(constraint: Constraint, not_valid: bool) -> str:
+    """The constraint's definition as PostgreSQL printed it, marked ``NOT VALID`` or not."""
+    node = parsed(constraint.definition)
+    if node.skip_validation == not_valid:
+        return constraint.definition
+    if not_valid:
+        return f"{constraint.definition} NOT VALID"
+    node.skip_validation = False
+    node.conname = None
+    return RawStream()(node)
+
+
+def backing_index(table: Table, constraint: Constraint):
+    """The index a unique or primary key constraint owns (None for other kinds)."""
+    if constraint.kind not in ("unique", "primary key"):
+        return None
+    return next((i for i in table.indexes if i.constraint == constraint.name), None)
+
+
+def add_using_index(p, table: Table, constraint: Constraint, index) -> None:
+    """The index built without blocking writes, then the constraint made from it (the
+    ``ADD CONSTRAINT`` itself takes its lock only for a moment)."""
+    p.emit(phases.CREATE_INDEX, concurrent_index(index.definition), f"{table.qualname}.{index.name}",
+           transactional=False)
+    kind = "PRIMARY KEY" if constraint.kind == "primary key" else "UNIQUE"
+    timing = ""
+    if constraint.deferrable:
+        timing = " DEFERRABLE INITIALLY DEFERRED" if constraint.deferred else " DEFERRABLE"
+    p.emit(phases.ADD_FOREIGN_KEY, f"ALTER TABLE {table.qualname} ADD CONSTRAINT "
+           f"{quote_ident(constraint.name)} {kind} USING INDEX {quote_ident(index.name)}{timing};",
+           f"{table.qualname}.{constraint.name}", order=-1)
 
 
 def validate(p, table: Table, constraint: Constraint) -> None:
