@@ -151,3 +151,19 @@ def test_required_column_without_backfill_fails_on_rows(shop):
     draft = b.add_column("shop", "orders", "qty", "int", not_null=True)
     with pytest.raises(DryRunError, match="statement 3"):
         dry_run(shop, draft)
+
+
+def test_column_grants_are_not_taken_for_the_tables_grants(scratch_dsn):
+    import psycopg
+
+    from workbench.catalog import inspect
+    from workbench.drafts.builders.conventions import conventions_of
+
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("DO $$ BEGIN CREATE ROLE wb_column_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        conn.execute("CREATE SCHEMA app; CREATE TABLE app.a (id int, secret text);"
+                      "CREATE TABLE app.b (id int, secret text);"
+                      "GRANT SELECT (id) ON app.a, app.b TO wb_column_reader;")
+        snapshot = inspect(conn)
+    assert any(g.object_type == "column" for g in snapshot.objects.grants)
+    assert conventions_of(snapshot, "app").grants == ()

@@ -124,7 +124,7 @@ class SchemaFacts:
     def grants(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """``(role, privileges)`` that most tables grant (owners and PUBLIC left out)."""
         counts = Counter((g.grantee, g.privilege) for g in self.snapshot.objects.grants
-                         if (g.schema, g.name) in {t.key for t in self.tables}
+                         if g.object_type != "column" and (g.schema, g.name) in {t.key for t in self.tables}
                          and g.grantee != "PUBLIC" and g.grantee != g.grantor
                          ) if self.tables else Counter()
         kept: dict[str, list[str]] = {}
