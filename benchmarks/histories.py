@@ -87,6 +87,7 @@ import psycopg  # noqa: E402
 from workbench.catalog import inspect  # noqa: E402
 from workbench.diff import diff_sql  # noqa: E402
 from workbench.diff.desired import from_sql  # noqa: E402
+from workbench.diff.desired import without_transaction_control as without_own_transactions  # noqa: E402
 from workbench.diff.proof import admin_dsn, compare, run  # noqa: E402
 from workbench.drafts.dryrun import DryRunError, apply  # noqa: E402
 from workbench.errors import WorkbenchError  # noqa: E402
@@ -291,7 +292,8 @@ def built(server: str, text: str):
         with scratch_database(server, prefix="wb_histories") as dsn, \
                 psycopg.connect(dsn, autocommit=True) as conn:
             with conn.transaction():
-                apply(conn, text, "the history")
+                conn.execute("SET LOCAL check_function_bodies = off")
+                apply(conn, without_own_transactions(text), "the history")
             yield conn
 
     return scope()
