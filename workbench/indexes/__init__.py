@@ -33,8 +33,8 @@ def candidates(sql: str, schema, *, stats: dict | None = None, trigram: bool = F
 
 
 def advise(target, queries, *, method: str = "auto", measure: bool = True, runs: int = 3,
-           limits: Limits = Limits(), tenants: bool = True, progress: bool = False,
-           schema=None) -> Advice:
+           limits: Limits = Limits(), tenants=True, progress: bool = False, schema=None,
+           max_size=None, drop_unused: bool | None = None, as_role: str | None = None) -> Advice:
     """Index advice for ``queries`` (SQL text, a list of SQL strings, or Query objects) on ``target``.
 
     ``method``: ``auto`` (HypoPG when available, else real indexes in a rolled-back
@@ -43,10 +43,21 @@ def advise(target, queries, *, method: str = "auto", measure: bool = True, runs:
     and largest tenant when it filters on a tenant column (``[tool.workbench.lint]
     tenant_columns``); any index that makes a case slower is left out. Nothing is changed
     in the database.
+
+    ``max_size`` (``"160MB"`` or bytes) is a budget for the indexes of the tables the workload
+    reads: the existing ones the advice keeps count against it, and those no plan uses are
+    proposed for dropping in a Draft of their own (``advice.drop_draft``; also without a
+    budget with ``drop_unused=True``). ``advice.curve()`` shows the speed-up at each budget.
+
+    ``as_role`` (``"authenticated"``) plans, costs and times every query as that role, with the
+    JWT claims of sample tenants so Row Level Security policies apply: ``tenants=True`` picks
+    the smallest, a median and the largest tenant; a list of claims (dicts or JSON objects)
+    names them; ``False`` runs as the role without claims.
     """
     from .advice import build_advice
     from .advisor import run_advice
 
     run = run_advice(target, queries, method=method, measure=measure, runs=runs, limits=limits,
-                     tenants=tenants, progress=progress, schema=schema)
+                     tenants=tenants, progress=progress, schema=schema, max_size=max_size,
+                     drop_unused=drop_unused, as_role=as_role)
     return build_advice(run)

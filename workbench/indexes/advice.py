@@ -16,7 +16,10 @@ from .existing import superseded
 from .hints import rewrite_hints
 from .measure import Comparison
 from .model import Candidate
+from .policies import filtering, conditions_of
+from .policy_cost import policy_notes
 from .sources import Query
+from .unused import drop_draft
 
 
 @dataclass
@@ -51,6 +54,7 @@ class QueryResult:
     plan_after: Plan | None = None
     hints: list[str] = field(default_factory=list)
     error: str | None = None
+    policy_notes: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -87,10 +91,36 @@ class Advice:
     method: str
     measured: bool
     run: Run = field(repr=False)
+    drop_draft: Draft | None = None
 
     @property
     def drafts(self) -> list[Draft]:
+        """The Drafts adding the recommended indexes (the drop of unused ones is apart:
+        :attr:`drop_draft`)."""
         return [r.draft for r in self.recommended]
+
+    @property
+    def budget(self):
+        """The size budget (:class:`~.budget.Budget`: total, kept existing), None without one."""
+        return self.run.budget
+
+    @property
+    def unused(self):
+        """The existing indexes no plan of the workload uses (:class:`~.unused.Unused`)."""
+        return self.run.unused
+
+    def curve(self):
+        """The benefit–size curve: one row per budget on the frontier, with the workload's
+        speed-up and what the queries lose at that budget (see :mod:`.curve`)."""
+        from .curve import benefit_curve
+
+        return benefit_curve(self)
+
+    def plot_curve(self, ax=None):
+        """The benefit–size curve drawn with matplotlib; returns the Figure."""
+        from .curve import plot_curve
+
+        return plot_curve(self.curve(), ax=ax)
 
     def query(self, sql: str) -> QueryResult:
         """The result of the workload query that is ``sql``: the same statement whatever its
@@ -153,7 +183,7 @@ def build_advice(run: Run) -> Advice:
     recommended = [recommendation(run, c, names[c], results) for c in confirmation.chosen]
     left_out = [(c, r) for c, r in {**run.selection.left_out, **confirmation.removed}.items()]
     return Advice(results, recommended, left_out, run.evaluation.candidates, run.covered,
-                  run.method, run.measured, run)
+                  run.method, run.measured, run, drop_draft(run.unused))
 
 
 def query_result(run: Run, number: int, names: dict) -> QueryResult:
@@ -171,6 +201,10 @@ def query_result(run: Run, number: int, names: dict) -> QueryResult:
     result.indexes = [names[c] for c in dict.fromkeys(used + measured) if c in names]
     result.comparisons = [c for c in confirmation.comparisons if c.number == number]
     result.hints = rewrite_hints(run.queries[number].sql)
+    if run.role:
+        shown = {n: names[c] for n, c in confirmation.names.items() if c in names}
+        result.policy_notes = policy_notes(run.schema, run.role, run.shapes[number].kind,
+                                           result.comparisons, shown)
     return result
 
 
@@ -222,11 +256,24 @@ def candidate_notes(run: Run, candidate: Candidate, served: list[QueryResult]) -
     if candidate.predicate:
         notes.append(f"partial index: only queries whose WHERE implies {candidate.predicate} can use it")
     table = run.schema.table(candidate.table_key)
+    notes += policy_key_notes(run, candidate, table)
     for index in superseded(candidate, table.indexes):
         notes.append(f"makes the existing index {index.name} redundant (it is a prefix of this one): "
                      "consider dropping it once this one is in place")
     notes += write_cost_notes(run, candidate, table)
     return notes
+
+
+def policy_key_notes(run: Run, candidate: Candidate, table) -> list[str]:
+    """When planned as a role: the index leads with a column the policies filter on."""
+    if not run.role or not table.rls_enabled:
+        return []
+    leading = candidate.keys[0].plain_column
+    for policy in filtering(table, run.role, "select"):
+        if leading in {c.key.column for c in conditions_of(policy, table, ())}:
+            return [f"leads with {leading}, which the policy {policy.name} filters on for {run.role} "
+                    f"(USING {' '.join(policy.using.split())})"]
+    return []
 
 
 def write_cost_notes(run: Run, candidate: Candidate, table) -> list[str]:

@@ -6,11 +6,18 @@
    with HypoPG or with real indexes in a rolled-back transaction (:mod:`.whatif`).
 3. A small set is chosen greedily by benefit per byte (:mod:`.choose`); for joins, the other
    candidates are costed again with the chosen indexes present, and the choice is redone.
+   With a size budget (``max_size``), the existing indexes the advice keeps count against it,
+   those no plan uses may go (:mod:`.unused`), and the top candidates are searched exactly
+   (:mod:`.budget`).
 4. The set is built for real (rolled back) and each query is planned and, with ``measure``,
    run before and after, for the smallest and largest tenant too (:mod:`.samples`); an index
    that makes any case slower, or that no plan uses, leaves the set, the next best candidate
    may take its place, and the set is tried again (:mod:`.confirm`).
 5. Each survivor becomes a Draft with the measured before/after in its rationale.
+
+With ``as_role`` every query is planned and timed as that role with the claims of sample
+tenants (:mod:`.viewers`), and the policies' filters join each query's conditions
+(:mod:`.policies`), so candidates can lead with what the policies filter on.
 """
 from __future__ import annotations
 
@@ -20,15 +27,19 @@ from ..catalog import inspect
 from ..errors import WorkbenchError
 from ..lint.config import load_config
 from ..session import connection_of
+from .budget import Budget, budgeted, parse_size
 from .candidates import Options, generate
 from .choose import Limits, Selection, choose
 from .confirm import Confirmation, confirm
 from .evaluate import Evaluation, evaluate, evaluate_in_context
 from .model import Candidate
+from .policies import add_policy_conditions
 from .progress import progress_bar
 from .query import QueryShape, analyse
 from .sources import Query, queries_from_sql
 from .stats import column_stats, table_activity
+from .unused import Unused, droppable, index_scans, is_used, kept_bytes, used_names
+from .viewers import Viewer, check_role, viewers_for
 from .whatif import WhatIf
 
 
@@ -47,6 +58,10 @@ class Run:
     schema: object
     installed: dict[str, bool]
     activity: dict = field(default_factory=dict)
+    budget: Budget | None = None
+    unused: list[Unused] = field(default_factory=list)
+    viewers: list[Viewer] = field(default_factory=list)
+    role: str | None = None
 
 
 def as_queries(queries) -> list[Query]:
@@ -89,29 +104,71 @@ def generate_all(shapes, schema, stats, options: Options) -> tuple[dict[Candidat
     return origins, covered
 
 
+def workload_tables(shapes) -> list[tuple[str, str]]:
+    """The tables the workload reads, each once, in order of appearance."""
+    return list(dict.fromkeys(t for shape in shapes if shape for t in shape.tables))
+
+
+def as_viewers(conn, schema, shapes, role: str | None, tenants, tenant_columns) -> list[Viewer]:
+    """The sample tenants to plan and time as (none without ``role``); the policies' filters
+    are added to the queries' shapes."""
+    if not role:
+        return []
+    check_role(conn, role)
+    viewers = viewers_for(conn, schema, workload_tables(shapes), role, tenants, tenant_columns)
+    for shape in shapes:
+        if shape is not None:
+            add_policy_conditions(shape, schema, role, tenant_columns)
+    return viewers
+
+
+def find_unused(conn, schema, tables, plans) -> list[Unused]:
+    """The existing indexes of ``tables`` no plan uses and nothing else needs (see :mod:`.unused`)."""
+    scans = index_scans(conn, tables)
+    return [Unused(index, scans.get(index.key)) for index in droppable(schema, tables, used_names(plans))]
+
+
+def still_unused(unused: list[Unused], confirmation: Confirmation, baseline) -> list[Unused]:
+    """Those of ``unused`` that no plan uses with the recommended indexes either."""
+    plans = [*baseline, *confirmation.plans.values()]
+    plans += [run.plan for c in confirmation.comparisons for run in (c.before, c.after) if run is not None]
+    used = used_names(plans)
+    return [u for u in unused if not is_used(u.index, used)]
+
+
 def run_advice(target, queries, *, method: str = "auto", measure: bool = True, runs: int = 3,
-               limits: Limits = Limits(), tenants: bool = True, progress: bool = False,
-               schema=None) -> Run:
+               limits: Limits = Limits(), tenants=True, progress: bool = False, schema=None,
+               max_size=None, drop_unused: bool | None = None, as_role: str | None = None) -> Run:
     """Steps 1–4 of the module docstring; see :func:`workbench.indexes.advise`."""
     conn = connection_of(target)
     queries = as_queries(queries)
     tenant_columns = load_config().tenant_columns
+    total = parse_size(max_size) if max_size is not None else None
+    drop = total is not None if drop_unused is None else drop_unused
     schema = schema or inspect(conn)
     shapes, errors = analyse_all(queries, schema)
-    stats = column_stats(conn, [t for s in shapes if s for t in s.tables])
-    with WhatIf(conn, method) as whatif, progress_bar(progress, "advising") as tick:
+    tables = workload_tables(shapes)
+    viewers = as_viewers(conn, schema, shapes, as_role, tenants, tenant_columns)
+    stats = column_stats(conn, tables)
+    with WhatIf(conn, method, viewer=viewers[0] if viewers else None) as whatif, \
+            progress_bar(progress, "advising") as tick:
         installed = dict(whatif.available)
         options = Options(trigram=whatif.trigram, tenant_columns=tenant_columns)
         candidates, covered = generate_all(shapes, schema, stats, options)
         tick.expect(len(candidates))
         evaluation = evaluate(whatif, queries, shapes, list(candidates), errors, tick)
         evaluation.origins = candidates
+        unused = find_unused(conn, schema, tables, evaluation.baseline) if drop else []
+        budget = Budget(total, kept_bytes(schema, tables, unused)) if total is not None else None
+        limits = budgeted(limits, budget)
         selection = choose(evaluation, limits)
         if evaluate_in_context(whatif, evaluation, selection.chosen, tick):
             selection = choose(evaluation, limits)
         confirmation = confirm(whatif, evaluation, selection, measure=measure, runs=runs,
                                tenant_columns=tenant_columns if tenants else (), limits=limits,
-                               tick=tick)
+                               tick=tick, viewers=viewers)
+    unused = still_unused(unused, confirmation, evaluation.baseline)
+    budget = Budget(total, kept_bytes(schema, tables, unused)) if total is not None else None
     activity = {c.table_key: table_activity(conn, *c.table_key) for c in confirmation.chosen}
     return Run(queries, shapes, evaluation, confirmation.selection, confirmation, covered, whatif.method,
-               measure, schema, installed, activity)
+               measure, schema, installed, activity, budget, unused, viewers, as_role)

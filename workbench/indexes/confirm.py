@@ -1,7 +1,8 @@
 """Proof of the chosen set: build it for real (rolled back), measure, drop what does not pay, replace it.
 
 1. Every query reading a table that gets an index is timed without the new indexes, as written
-   and for the smallest and largest tenant (:mod:`.samples`).
+   and for the smallest and largest tenant (:mod:`.samples`); planned as a role, every query
+   is timed, as each sample tenant.
 2. The set is built and every case timed again. A case that looks slower is timed again with
    more runs, with and without the indexes, before anything is concluded from it: a sub-
    millisecond query easily measures 0.3 ms slower by chance.
@@ -42,14 +43,16 @@ class Confirmation:
 
 
 def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, measure: bool, runs: int,
-            tenant_columns: tuple[str, ...], limits: Limits = Limits(), tick=None) -> Confirmation:
+            tenant_columns: tuple[str, ...], limits: Limits = Limits(), tick=None,
+            viewers=()) -> Confirmation:
     """Steps 1–4 of the module docstring (without ``measure``: plans only, no replacements);
-    tenants are sampled on ``tenant_columns`` (none when empty)."""
+    tenants are sampled on ``tenant_columns`` (none when empty), or each case runs as each of
+    ``viewers`` (Row Level Security, see :mod:`.viewers`)."""
     result = Confirmation(list(selection.chosen), selection)
     cache: dict = {}
     for round_number in range(REPLACEMENT_ROUNDS + 1):
         if measure:
-            add_cases(whatif, evaluation, result, tenant_columns, runs, cache, tick)
+            add_cases(whatif, evaluation, result, tenant_columns, runs, cache, tick, viewers)
         settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick)
         if not measure or not result.removed or round_number == REPLACEMENT_ROUNDS:
             break
@@ -63,25 +66,26 @@ def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, mea
 
 
 def add_cases(whatif: WhatIf, evaluation: Evaluation, result: Confirmation,
-              tenant_columns: tuple[str, ...], runs: int, cache: dict, tick=None) -> None:
+              tenant_columns: tuple[str, ...], runs: int, cache: dict, tick=None, viewers=()) -> None:
     """Time, without the new indexes, the queries of the chosen set's tables not timed yet."""
     known = {c.number for c in result.comparisons}
     cases = {number: found for number, found
-             in cases_for(whatif, evaluation, result.chosen, tenant_columns, cache).items()
+             in cases_for(whatif, evaluation, result.chosen, tenant_columns, cache, viewers).items()
              if number not in known}
     result.comparisons += measure_before(whatif.conn, cases, runs, tick)
 
 
 def cases_for(whatif: WhatIf, evaluation: Evaluation, chosen: list[Candidate],
-              tenant_columns: tuple[str, ...], cache: dict | None = None) -> dict:
-    """The cases to measure: queries reading a table that gets an index, with their samples."""
+              tenant_columns: tuple[str, ...], cache: dict | None = None, viewers=()) -> dict:
+    """The cases to measure: queries reading a table that gets an index, with their samples;
+    with ``viewers``, every query (each tenant's time is part of the advice)."""
     tables = {c.table_key for c in chosen}
     cache = {} if cache is None else cache
     cases = {}
     for number, shape in enumerate(evaluation.shapes):
-        if shape is None or number in evaluation.errors or not tables & set(shape.tables):
+        if shape is None or number in evaluation.errors or not (viewers or tables & set(shape.tables)):
             continue
-        found = samples(whatif.conn, evaluation.queries[number], shape, cache, tenant_columns)
+        found = samples(whatif.conn, evaluation.queries[number], shape, cache, tenant_columns, viewers)
         if found:
             cases[number] = found
     return cases

@@ -15,6 +15,7 @@ from ..plans import Plan, explain
 from .model import Candidate
 from .progress import expect
 from .samples import Sample
+from .viewers import viewing
 
 NOISE_SHARE = 0.15
 NOISE_MS = 0.3
@@ -54,13 +55,15 @@ class Comparison:
 
 
 def time_sample(conn, sample: Sample, runs: int) -> Run:
-    """Warm up once, then the median of ``runs`` EXPLAIN ANALYZE executions (rolled back)."""
+    """Warm up once, then the median of ``runs`` EXPLAIN ANALYZE executions (rolled back), as
+    the sample's viewer when it has one."""
     times, plan = [], None
     try:
-        for attempt in range(runs + 1):
-            plan = explain(conn, sample.sql, analyze=True, params=sample.params)
-            if attempt:
-                times.append(plan.execution_ms or 0.0)
+        with viewing(conn, sample.viewer):
+            for attempt in range(runs + 1):
+                plan = explain(conn, sample.sql, analyze=True, params=sample.params)
+                if attempt:
+                    times.append(plan.execution_ms or 0.0)
     except WorkbenchError as exc:
         return Run(sample, None, plan, error=exc.what)
     return Run(sample, statistics.median(times), plan)

@@ -74,7 +74,7 @@ def advice_dict(advice: Advice) -> dict:
             "query": r.number + 1, "label": r.label, "sql": r.query.sql,
             "cost_before": r.cost_before, "cost_after": r.cost_after, "indexes": r.indexes,
             "measurements": [comparison_dict(c) for c in r.comparisons],
-            "hints": r.hints, "error": r.error,
+            "hints": r.hints, "policy_notes": r.policy_notes, "error": r.error,
         } for r in advice.queries],
         "recommended": [{
             "name": r.name, "table": f"{r.candidate.schema}.{r.candidate.table}",
@@ -83,14 +83,56 @@ def advice_dict(advice: Advice) -> dict:
             "kinds": list(r.candidate.kinds), "queries": [n + 1 for n in r.queries], "notes": r.notes,
         } for r in advice.recommended],
         "left_out": [{"candidate": c.body(), "reason": reason} for c, reason in advice.left_out],
+        "budget": budget_dict(advice),
+        "drop_unused": drop_dict(advice),
+        "as_role": advice.run.role,
+        "tenants": [{"label": v.label, "claims": v.claims} for v in advice.run.viewers],
     }
+
+
+def budget_dict(advice: Advice) -> dict | None:
+    """The size budget: total, what the kept existing indexes and the new ones take."""
+    budget = advice.budget
+    if budget is None:
+        return None
+    new = sum(r.size_bytes or 0 for r in advice.recommended)
+    return {"total_bytes": budget.total, "kept_bytes": budget.kept, "new_bytes": new,
+            "within": budget.kept + new <= budget.total, "search": advice.run.selection.search}
+
+
+def drop_dict(advice: Advice) -> dict | None:
+    """The Draft dropping the unused existing indexes."""
+    draft = advice.drop_draft
+    if draft is None:
+        return None
+    return {"indexes": [{"name": f"{u.index.schema}.{u.index.name}", "size_bytes": u.index.size_bytes,
+                         "scans": u.scans} for u in advice.unused],
+            "up": draft.up, "down": draft.down}
+
+
+def budget_lines(advice: Advice) -> list[str]:
+    """The budget in words, and the unused indexes proposed for dropping."""
+    lines = []
+    budget = advice.budget
+    if budget is not None:
+        new = sum(r.size_bytes or 0 for r in advice.recommended)
+        lines.append(f"Budget {size(budget.total)}: existing indexes kept {size(budget.kept)}, new "
+                     f"{size(new)} ({'within' if budget.kept + new <= budget.total else 'OVER'} the budget; "
+                     f"{advice.run.selection.search} search).")
+    if advice.drop_draft is not None:
+        lines += ["", f"-- {advice.drop_draft.title} (a Draft of its own; down recreates them):",
+                  advice.drop_draft.up]
+    return lines
 
 
 def advice_text(advice: Advice) -> str:
     """A terminal report: the recommended indexes, then each query's before/after."""
     lines = [f"{len(advice.recommended)} index(es) recommended for {len(advice.queries)} quer"
              f"{'y' if len(advice.queries) == 1 else 'ies'} (what-if: {advice.method}"
-             f"{', measured' if advice.measured else ''})."]
+             f"{', measured' if advice.measured else ''}"
+             f"{f', as {advice.run.role}' if advice.run.role else ''})."]
+    lines += [f"  as the {v.label}" for v in advice.run.viewers if v.claims]
+    lines += budget_lines(advice)
     for rec in advice.recommended:
         lines += ["", f"{rec.create_sql};", f"  size {size(rec.size_bytes)}; serves queries "
                   f"{', '.join(str(n + 1) for n in rec.queries) or '-'}"]
@@ -98,6 +140,7 @@ def advice_text(advice: Advice) -> str:
     lines += ["", "Queries:"]
     for result in advice.queries:
         lines.append(query_line(result))
+        lines += [f"    policy: {note}" for note in result.policy_notes]
         lines += [f"    hint: {hint}" for hint in result.hints]
     return "\n".join(lines)
 

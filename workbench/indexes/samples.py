@@ -6,6 +6,9 @@ another a dozen. An index that is right for the small tenant can be wrong for th
 configured ``[tool.workbench.lint] tenant_columns``), it is measured with the smallest and the
 largest tenant's value too. Other
 ``$n`` parameters compared by equality get the column's most common value.
+
+Planned as a role (Row Level Security, see :mod:`.viewers`), the tenant is whoever signs
+in: the query runs once as each sample tenant, with its claims, instead.
 """
 from __future__ import annotations
 
@@ -34,11 +37,13 @@ WHERE schemaname = %s AND tablename = %s AND attname = %s AND NOT inherited
 
 @dataclass(frozen=True)
 class Sample:
-    """One way to run a query: its SQL, the parameter values, and a label saying which case it is."""
+    """One way to run a query: its SQL, the parameter values, a label saying which case it is,
+    and whom it runs as (a :class:`~.viewers.Viewer`, None for the session's own role)."""
 
     label: str
     sql: str
     params: tuple | None = None
+    viewer: object = None
 
 
 @dataclass(frozen=True)
@@ -148,10 +153,13 @@ def parameter_values(target, query: Query, shape: QueryShape) -> dict[int, objec
 
 
 def samples(target, query: Query, shape: QueryShape, tenants: dict,
-            tenant_columns: tuple[str, ...] = ()) -> list[Sample]:
+            tenant_columns: tuple[str, ...] = (), viewers=()) -> list[Sample]:
     """The ways to run ``query`` when measuring it (empty when its parameters have no values);
-    for the smallest and largest tenant too when it filters on one of ``tenant_columns``."""
+    for the smallest and largest tenant too when it filters on one of ``tenant_columns``; with
+    ``viewers``, once as each of them."""
     values = parameter_values(target, query, shape) if shape.param_count else {}
+    if viewers:
+        return viewer_samples(query, shape, values, viewers)
     found = []
     if values is not None:
         ordered = tuple(values[n] for n in range(1, shape.param_count + 1)) if shape.param_count else None
@@ -175,3 +183,11 @@ def tenant_samples(query: Query, shape: QueryShape, tenant: Tenant, values: dict
         ordered = tuple(params.get(n) for n in range(1, count + 1))
         result.append(Sample(f"{size} tenant {tenant.column}={value} ({rows:,} rows)", sql, ordered))
     return result
+
+
+def viewer_samples(query: Query, shape: QueryShape, values: dict | None, viewers) -> list[Sample]:
+    """The query with its parameter values, once as each viewer."""
+    if values is None:
+        return []
+    ordered = tuple(values[n] for n in range(1, shape.param_count + 1)) if shape.param_count else None
+    return [Sample(viewer.label, query.sql, ordered, viewer) for viewer in viewers]

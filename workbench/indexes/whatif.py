@@ -27,6 +27,7 @@ from ..plans import Plan, explain
 from ..session import connection_of
 from .model import Candidate
 from .stats import extensions
+from .viewers import viewing
 
 METHODS = ("auto", "hypopg", "real")
 
@@ -50,13 +51,14 @@ class Hypothetical:
 class WhatIf:
     """A what-if session on one connection: use as a context manager, then :meth:`trial`."""
 
-    def __init__(self, target, method: str = "auto", *, lock_timeout: str = "2s"):
+    def __init__(self, target, method: str = "auto", *, lock_timeout: str = "2s", viewer=None):
         if method not in METHODS:
             raise WorkbenchError(f"unknown what-if method {method!r}", hint=f"use one of {', '.join(METHODS)}")
         self.conn = connection_of(target)
         self.available = extensions(self.conn, ("hypopg", "pg_trgm"))
         self.method = resolve_method(method, self.available)
         self.lock_timeout = lock_timeout
+        self.viewer = viewer
         self._transaction = None
         self._names = itertools.count(1)
 
@@ -131,10 +133,12 @@ class WhatIf:
                 self.conn.execute("SELECT hypopg_drop_index(%s)", [hypothetical.oid])
 
     def plan(self, query, params: Sequence | None = None) -> Plan:
-        """The estimated plan of ``query`` (a Query or SQL) with the indexes of the current trial."""
+        """The estimated plan of ``query`` (a Query or SQL) with the indexes of the current
+        trial, as the session's ``viewer`` (a role and claims, see :mod:`.viewers`) if set."""
         text = getattr(query, "sql", query)
         values = params if params is not None else getattr(query, "params", None)
-        return explain(self.conn, text, params=values)
+        with viewing(self.conn, self.viewer):
+            return explain(self.conn, text, params=values)
 
 
 def resolve_method(method: str, available: dict[str, bool]) -> str:
