@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/advise.py
 	$(BIN)/python benchmarks/diff.py
 	$(BIN)/python benchmarks/locks.py
+	$(BIN)/python benchmarks/alternatives.py
 
 # The README's screenshots, taken by the browser tests in a real JupyterLab.
 screenshots: $(STAMP) system-packages
