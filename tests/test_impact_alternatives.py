@@ -28,6 +28,8 @@ CREATE SCHEMA shop;
 CREATE TABLE shop.customers (id int PRIMARY KEY, name varchar(20) NOT NULL, email text);
 CREATE TABLE shop.orders (id int PRIMARY KEY, customer_id int, qty int NOT NULL DEFAULT 1,
                           code text, note text);
+CREATE TABLE shop.events (id int, order_id int) PARTITION BY RANGE (id);
+CREATE TABLE shop.events_1 PARTITION OF shop.events FOR VALUES FROM (0) TO (1000000);
 INSERT INTO shop.customers SELECT g, 'c' || g, 'c' || g || '@example.com' FROM generate_series(1, 2000) g;
 INSERT INTO shop.orders SELECT g, 1 + g % 2000, 1 + g % 9, 'o' || g, NULL FROM generate_series(1, 20000) g;
 ANALYZE;
@@ -211,6 +213,19 @@ def test_unknown_patterns_have_no_safer_form(session, schema):
     assert any(n.startswith("statement 1 has no safer form known and it does rewrite of shop.orders")
                for n in found.all_notes())
     assert list(found.frame().index) == ["as written"]
+
+
+def test_partitioned_tables_get_the_forms_their_server_supports(schema):
+    form = safer("ALTER TABLE shop.events ADD FOREIGN KEY (order_id) REFERENCES shop.orders (id);\n"
+                 "CREATE INDEX ON shop.events (order_id);", schema)
+    index = form.kept[-1]
+    assert index.statement == 2 and index.reason.startswith("CREATE INDEX CONCURRENTLY cannot build on a "
+                                                            "partitioned table")
+    if schema.server_version_num >= 180000:  # NOT VALID foreign keys on partitioned tables: 18+
+        assert [a.pattern for a in form.alternatives] == ["foreign key"]
+    else:
+        assert not form.known and form.kept[0].reason.startswith("PostgreSQL before 18 cannot add a "
+                                                                 "foreign key NOT VALID")
 
 
 def test_a_statement_the_trace_sees_rewrite_nothing_is_kept(session, schema):

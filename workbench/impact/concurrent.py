@@ -16,7 +16,7 @@ from pglast.enums import AlterTableType, ConstrType
 
 from ..catalog.names import quote_ident
 from . import sqlforms as sf
-from .steps import Action, Alternative, Change, Step, step
+from .steps import Action, Alternative, Change, NotSafer, Step, step
 
 INDEX_WHY = (
     "CREATE INDEX holds SHARE on {table} while it reads every row and sorts them: reads go on, "
@@ -29,6 +29,9 @@ UNIQUE_WHY = (
     "wait for the whole build. The index is built CONCURRENTLY first (SHARE UPDATE EXCLUSIVE: "
     "reads and writes go on); ADD CONSTRAINT … USING INDEX then makes it the constraint's "
     "index, a catalog change under a short ACCESS EXCLUSIVE.")
+ON_PARTITIONED = ("CREATE INDEX CONCURRENTLY cannot build on a partitioned table: build each "
+                  "partition's index concurrently, then CREATE INDEX ON ONLY the parent and ATTACH "
+                  "PARTITION each one")
 CONCURRENT_NOTES = (
     "CONCURRENTLY does not block writes; it runs outside a transaction block",
     "the trace cannot run it in its rolled-back transaction: it reports the documented SHARE "
@@ -37,10 +40,12 @@ CONCURRENT_NOTES = (
     "run the step again")
 
 
-def concurrent_index(ctx, stmt) -> Change | None:
+def concurrent_index(ctx, stmt) -> Change | NotSafer | None:
     """``CREATE INDEX`` → ``CREATE INDEX CONCURRENTLY`` (named, so its down can drop it)."""
-    if not isinstance(stmt, ast.IndexStmt) or stmt.concurrent or ctx.is_new or partitioned(ctx):
+    if not isinstance(stmt, ast.IndexStmt) or stmt.concurrent or ctx.is_new:
         return None
+    if ctx.partitioned:
+        return NotSafer(ON_PARTITIONED)
     built = copy.copy(stmt)
     built.concurrent = True
     built.idxname = stmt.idxname or ctx.new_name([ctx.table_name, *key_labels(stmt)], "idx")
@@ -59,16 +64,10 @@ def key_labels(stmt: ast.IndexStmt) -> list[str]:
     return [param.name or "expr" for param in stmt.indexParams]
 
 
-def partitioned(ctx) -> bool:
-    """Whether the snapshot shows a partitioned table (CONCURRENTLY cannot build on one)."""
-    table = ctx.table
-    return table is not None and table.kind == "partitioned"
-
-
 def unique_over_index(ctx, cmd) -> Change | None:
     """``ADD [CONSTRAINT n] UNIQUE|PRIMARY KEY (cols)`` → the unique index built
     concurrently, then the constraint over it."""
-    if cmd.subtype != AlterTableType.AT_AddConstraint or ctx.is_new or partitioned(ctx):
+    if cmd.subtype != AlterTableType.AT_AddConstraint or ctx.is_new or ctx.partitioned:
         return None
     constraint = cmd.def_
     kind = getattr(constraint, "contype", None)

@@ -63,6 +63,12 @@ class Context:
         rv = self.rangevar
         return (rv.schemaname, rv.relname) in self.created or (None, rv.relname) in self.created
 
+    @property
+    def partitioned(self) -> bool:
+        """Whether the snapshot shows a partitioned table."""
+        table = self.table
+        return table is not None and table.kind == "partitioned"
+
     def column(self, name: str):
         """The catalog's column of the table, or None."""
         table = self.table

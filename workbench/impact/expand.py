@@ -61,10 +61,7 @@ def expand_and_contract(ctx, cmd) -> Change | NotSafer | None:
                         "form is drafted for it")
     plan = Names.of(ctx, column)
     new_type = sf.printed(definition.typeName)
-    using = definition.raw_default
-    forward_row = sf.printed(using) if using is not None else f"CAST({quote_ident(column)} AS {new_type})"
-    forward_new = (sf.printed(sf.on_new_row(using)) if using is not None
-                   else f"CAST(NEW.{quote_ident(column)} AS {new_type})")
+    forward_row, forward_new = conversions(column, new_type, definition.raw_default)
     sync = Sync(ctx, plan, forward_new, f"CAST(NEW.{quote_ident(column)} AS {known.type})")
     steps = [expand_step(ctx, plan, new_type, sync),
              backfill_step(ctx.table_sql, plan.new, forward_row,
@@ -79,6 +76,15 @@ def expand_and_contract(ctx, cmd) -> Change | NotSafer | None:
     risky = f"ALTER COLUMN {quote_ident(column)} TYPE {new_type}"
     alternative = Alternative(ctx.number, "type change", risky, why, meanwhile, needs_rewrite=True)
     return Change(alternative, before=tuple(steps), later=(contract_step(ctx, plan, known, sync),))
+
+
+def conversions(column: str, new_type: str, using) -> tuple[str, str]:
+    """The new value from a row (for the backfill) and from ``NEW`` (for the trigger): the
+    USING expression as written, or a cast."""
+    if using is not None:
+        return sf.printed(using), sf.printed(sf.on_new_row(using))
+    return (f"CAST({quote_ident(column)} AS {new_type})",
+            f"CAST(NEW.{quote_ident(column)} AS {new_type})")
 
 
 def column_users(ctx, column: str) -> list[str]:

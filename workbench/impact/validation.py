@@ -16,7 +16,7 @@ from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
 from . import sqlforms as sf
-from .steps import Action, Alternative, Change, Step, Trailing, step
+from .steps import Action, Alternative, Change, NotSafer, Step, Trailing, step
 
 FOREIGN_KEY_WHY = (
     "ADD FOREIGN KEY reads every row of {table} and looks each one up in {ref} while it holds "
@@ -35,6 +35,7 @@ NOT_NULL_WHY = (
     "transaction reads the rows under SHARE UPDATE EXCLUSIVE instead (reads and writes go on); "
     "SET NOT NULL then trusts the validated check and reads nothing (PostgreSQL 12+), and the "
     "check, now redundant, is dropped in the same short transaction.")
+NOT_VALID_ON_PARTITIONED = 180000  # a NOT VALID foreign key on a partitioned table, PostgreSQL 18+
 VALIDATE_NOTE = ("VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE: reads and writes go on while it "
                  "reads the rows")
 
@@ -46,12 +47,15 @@ def validating(constraint) -> bool:
             and not constraint.skip_validation)
 
 
-def validate_later(ctx, cmd) -> Change | None:
+def validate_later(ctx, cmd) -> Change | NotSafer | None:
     """``ADD CONSTRAINT … FOREIGN KEY|CHECK`` → the same ``NOT VALID``, then ``VALIDATE``."""
     if cmd.subtype != AlterTableType.AT_AddConstraint or not validating(cmd.def_) or ctx.is_new:
         return None
     constraint = cmd.def_
     foreign = constraint.contype == ConstrType.CONSTR_FOREIGN
+    if foreign and ctx.partitioned and ctx.schema.server_version_num < NOT_VALID_ON_PARTITIONED:
+        return NotSafer("PostgreSQL before 18 cannot add a foreign key NOT VALID to a partitioned "
+                        "table: add it to each partition NOT VALID, validate those, then to the parent")
     name = constraint.conname or default_name(ctx, constraint)
     not_valid = copy.copy(constraint)
     not_valid.conname, not_valid.skip_validation, not_valid.initially_valid = name, True, False
