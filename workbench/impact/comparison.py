@@ -111,7 +111,7 @@ class Comparison:
         if not self.known:
             return lines + [f"{NO_SAFER_FORM} for this migration"] + [k.text() for k in self.safer.kept]
         mine = self.safer_measures
-        lines += [f"safer form ({len(self.safer.steps)} steps): {lock_fact(mine)}",
+        lines += [f"safer form ({steps(len(self.safer.steps))}): {lock_fact(mine)}",
                   f"safer form: {work_fact(mine)}", f"safer form: {rewrite_fact(mine)}"]
         if self.shorter_block is not None:
             lines.append("the safer form holds its longest lock that stops reads or writes for less "
@@ -125,7 +125,7 @@ class Comparison:
         if not self.known:
             return f"{NO_SAFER_FORM}: the migration as written, traced on {self.risky.database}, rolled back"
         return (f"as written ({self.as_written.statements} statement(s)) and safer form "
-                f"({len(self.safer.steps)} steps), traced on {self.risky.database}, both rolled back")
+                f"({steps(len(self.safer.steps))}), traced on {self.risky.database}, both rolled back")
 
     def text(self) -> str:
         """The facts, the safer form's times and batches, and the notes, as plain text."""
@@ -172,11 +172,22 @@ class Comparison:
 
 
 def lock_fact(m: Measures) -> str:
-    if m.longest is None:
+    """The locks that make reads or writes wait, by mode, with the tables they are taken on."""
+    if not m.blocking:
         return "no lock that stops reads or writes of an existing table"
-    who = "reads and writes wait" if "SELECT" in blocked_statements([m.longest.mode]) else "writes wait"
-    return (f"longest lock that stops reads or writes: {spoken(m.longest.mode)} on "
-            f"{m.longest.relation} ({who})")
+    tables: dict[str, list[str]] = {}
+    for relation, modes in m.blocking:
+        tables.setdefault(modes[-1], []).append(relation)
+    return "locks that stop reads or writes: " + "; ".join(
+        f"{spoken(mode)} on {', '.join(names)} ({who_waits(mode)})" for mode, names in tables.items())
+
+
+def who_waits(mode: str) -> str:
+    return "reads and writes wait" if "SELECT" in blocked_statements([mode]) else "writes wait"
+
+
+def steps(number: int) -> str:
+    return f"{number} step{'s' * (number != 1)}"
 
 
 def work_fact(m: Measures) -> str:

@@ -48,6 +48,7 @@ class Measures:
 
     statements: int
     transactions: int
+    blocking: tuple[tuple[str, tuple[str, ...]], ...]
     longest: Blocking | None
     under_lock: tuple[Work, ...]
     rewrites: tuple[str, ...]
@@ -58,6 +59,7 @@ class Measures:
     def to_dict(self) -> dict:
         longest = self.longest
         return {"statements": self.statements, "transactions": self.transactions,
+                "blocking": {relation: list(modes) for relation, modes in self.blocking},
                 "longest_lock": None if longest is None else {
                     "statement": longest.statement, "relation": longest.relation,
                     "mode": longest.mode, "held_ms": longest.held_ms},
@@ -70,22 +72,37 @@ class Measures:
 def measures(trace: Trace) -> Measures:
     """The facts of ``trace``."""
     statements = [s for s in trace.statements if s.kind != "TransactionStmt"]
-    return Measures(len(statements), len(transactions(list(trace.statements))), longest_block(trace),
+    return Measures(len(statements), len(transactions(list(trace.statements))), blocking_modes(trace),
+                    longest_block(trace),
                     tuple(w for s in statements if s.traced for w in work_under_lock(s)),
                     tuple(t for s in statements for t in rewritten_tables(s)),
                     sum(s.duration_ms or 0 for s in statements),
                     tuple(s.number for s in statements if not s.traced), trace.estimated)
 
 
+def table_locks(trace: Trace):
+    """Each statement's locks on tables that make reads or writes wait, as ``(s, lock)``."""
+    return [(s, lock) for s in trace.statements for lock in s.blocking_locks
+            if lock.kind == "table" or lock.documented]
+
+
+def blocking_modes(trace: Trace) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every table a lock that makes reads or writes wait is taken on, with its strongest modes."""
+    modes: dict[str, list[str]] = {}
+    for _, lock in table_locks(trace):
+        modes.setdefault(lock.relation, []).append(lock.mode)
+    return tuple((relation, strongest(found)) for relation, found in sorted(modes.items()))
+
+
 def longest_block(trace: Trace) -> Blocking | None:
     """The lock on a table that makes reads or writes wait the longest (one whose time is not
-    known counts as the longest), the strongest mode first among equals."""
-    found = [Blocking(s.number, lock.relation, lock.mode, s.held_ms if s.traced else None, s.estimated)
-             for s in trace.statements for lock in s.blocking_locks
-             if lock.kind == "table" or lock.documented]
+    known counts as the longest); among equals, the strongest mode, then the largest table."""
+    found = [(Blocking(s.number, lock.relation, lock.mode, s.held_ms if s.traced else None, s.estimated),
+              s.sizes.get(lock.relation, (0.0, 0))[0]) for s, lock in table_locks(trace)]
     if not found:
         return None
-    return max(found, key=lambda b: (b.held_ms is None, b.held_ms or 0.0, MODES.index(b.mode)))
+    return max(found, key=lambda pair: (pair[0].held_ms is None, pair[0].held_ms or 0.0,
+                                        MODES.index(pair[0].mode), pair[1]))[0]
 
 
 def rewritten_tables(s) -> list[str]:
