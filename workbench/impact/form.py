@@ -71,8 +71,9 @@ class Safer:
             repeat = " (one batch: repeat until it updates no row)" if number - 1 in self.batches else ""
             lines.append(f"step {number}. {draft.title}{repeat}")
             lines += [f"    {line}" for line in draft.up.strip().splitlines()]
-        lines += [f"later release: {draft.title}" for draft in self.later]
-        lines += [f"    {line}" for draft in self.later for line in draft.up.strip().splitlines()]
+        for draft in self.later:
+            lines.append(f"later release: {draft.title}")
+            lines += [f"    {line}" for line in draft.up.strip().splitlines()]
         lines += [f"why ({a.pattern}): {a.rationale}" for a in self.alternatives]
         lines += [f"meanwhile: {a.meanwhile}" for a in self.alternatives if a.meanwhile]
         lines += [f"kept: {k.text()}" for k in self.kept]
