@@ -119,10 +119,10 @@ def test_add_required_column_uses_the_safe_pattern():
     assert draft.up.splitlines() == [
         "ALTER TABLE shop.orders ADD COLUMN qty int;",
         "UPDATE shop.orders SET qty = 1 WHERE qty IS NULL;",
-        "ALTER TABLE shop.orders ADD CONSTRAINT orders_qty_not_null CHECK (qty IS NOT NULL) NOT VALID;",
-        "ALTER TABLE shop.orders VALIDATE CONSTRAINT orders_qty_not_null;",
+        "ALTER TABLE shop.orders ADD CONSTRAINT orders_qty_not_null_check CHECK (qty IS NOT NULL) NOT VALID;",
+        "ALTER TABLE shop.orders VALIDATE CONSTRAINT orders_qty_not_null_check;",
         "ALTER TABLE shop.orders ALTER COLUMN qty SET NOT NULL;",
-        "ALTER TABLE shop.orders DROP CONSTRAINT orders_qty_not_null;"]
+        "ALTER TABLE shop.orders DROP CONSTRAINT orders_qty_not_null_check;"]
     assert draft.down == "ALTER TABLE shop.orders DROP COLUMN qty;"
     no_backfill = b.add_column("shop", "orders", "qty", "int", not_null=True)
     assert "UPDATE" not in no_backfill.up

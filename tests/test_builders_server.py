@@ -167,3 +167,20 @@ def test_column_grants_are_not_taken_for_the_tables_grants(scratch_dsn):
         snapshot = inspect(conn)
     assert any(g.object_type == "column" for g in snapshot.objects.grants)
     assert conventions_of(snapshot, "app").grants == ()
+
+
+def test_a_not_null_column_keeps_postgresqls_own_constraint_name(pg18):
+    """PostgreSQL 18 names a column's NOT NULL constraint <table>_<column>_not_null; the
+    builder's helper check must not take that name first."""
+    import psycopg
+
+    from workbench.drafts import builders
+    from workbench.testing import scratch_database
+
+    draft = builders.add_column("public", "orders", "qty", "int", not_null=True, backfill="1")
+    with scratch_database(pg18) as dsn, psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE orders (id int)")
+        conn.execute(draft.up)
+        names = [r[0] for r in conn.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'n'")]
+    assert names == ["orders_qty_not_null"]

@@ -22,7 +22,8 @@ SEPARATE_NOTE = ("in one transaction the lock of ADD CONSTRAINT is held through 
 def not_null_steps(schema: str, table: str, column: str, backfill: str | None,
                    snapshot=None) -> list[Op]:
     """Backfill, ``CHECK NOT VALID``, ``VALIDATE``, ``SET NOT NULL``, drop the check."""
-    check = derived([table, column], "not_null", constraint_names(snapshot, schema, table))
+    # not "<table>_<column>_not_null": PostgreSQL 18 gives that name to the NOT NULL itself
+    check = derived([table, column], "not_null_check", constraint_names(snapshot, schema, table))
     condition = f"{quote_ident(column)} IS NOT NULL"
     steps: list[Op] = [Backfill(schema, table, column, backfill)] if backfill is not None else []
     return steps + [_TemporaryCheck(schema, table, check, condition, not_valid=True),
