@@ -109,12 +109,12 @@ class Advice:
         """The existing indexes no plan of the workload uses (:class:`~.unused.Unused`)."""
         return self.run.unused
 
-    def curve(self):
-        """The benefit–size curve: one row per budget on the frontier, with the workload's
-        speed-up and what the queries lose at that budget (see :mod:`.curve`)."""
+    def curve(self, max_rows: int = 20):
+        """The benefit–size curve: one row per budget on the frontier (at most ``max_rows``),
+        with the workload's speed-up and what the queries lose at that budget (see :mod:`.curve`)."""
         from .curve import benefit_curve
 
-        return benefit_curve(self)
+        return benefit_curve(self, max_rows)
 
     def plot_curve(self, ax=None):
         """The benefit–size curve drawn with matplotlib; returns the Figure."""

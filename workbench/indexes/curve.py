@@ -12,7 +12,9 @@ that drops the index losing least per byte, one at a time) is weighed two ways:
 
 A budget counts the existing indexes the advice keeps (see :mod:`.unused`), so the curve
 starts at their size, with no new index. The rows are the frontier: each is the best subset
-for its size, larger budgets only where they gain. ``loses`` says which queries are slower
+for its size, a larger budget only where it gains at least ``MIN_STEP`` (5 %) more estimated
+speed-up than the row before (a larger step when that gives more than ``max_rows`` rows),
+and the whole set last. ``loses`` says which queries are slower
 at that budget than with every recommended index, and by how much.
 """
 from __future__ import annotations
@@ -28,6 +30,8 @@ from .unused import kept_bytes
 
 EXACT_UP_TO = 12
 SHOWN_LOSSES = 3
+MIN_STEP = 0.05
+MAX_ROWS = 20
 COLUMNS = ["budget_bytes", "budget", "new_indexes", "indexes", "est_speedup", "measured_speedup", "loses"]
 
 
@@ -97,17 +101,29 @@ def kept_size(advice) -> int:
     return kept_bytes(run.schema, tables, run.unused)
 
 
-def frontier(points: list[tuple]) -> list[tuple]:
-    """The points (size, gain, …) that gain more than every smaller one, smallest first."""
+def frontier(points: list[tuple], step: float = MIN_STEP) -> list[tuple]:
+    """The points (size, gain, …) that gain ``step`` more than every smaller one, smallest
+    first, and the point of largest gain."""
     best, found = float("-inf"), []
     for point in sorted(points, key=lambda p: (p[0], -p[1])):
-        if point[1] > best * (1 + 1e-9) + 1e-12:
+        if point[1] > best * (1 + step) + 1e-12:
             found.append(point)
             best = point[1]
+    top = max(points, key=lambda p: (p[1], -p[0]))
+    return found if top in found else [*found, top]
+
+
+def thinned(points: list[tuple], max_rows: int) -> list[tuple]:
+    """The frontier, its step grown until it has at most ``max_rows`` points."""
+    step = MIN_STEP
+    found = frontier(points, step)
+    while len(found) > max_rows:
+        step *= 1.5
+        found = frontier(points, step)
     return found
 
 
-def benefit_curve(advice) -> pd.DataFrame:
+def benefit_curve(advice, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """One row per budget on the frontier (see the module docstring)."""
     weight = weights(advice.run.evaluation)
     recommended = sorted(advice.recommended, key=lambda r: r.size_bytes or 0)
@@ -115,7 +131,7 @@ def benefit_curve(advice) -> pd.DataFrame:
     points = [(sum(r.size_bytes or 0 for r in chosen), estimated(advice, chosen, weight), chosen)
               for chosen in subsets(advice, recommended, weight)]
     rows = []
-    for new_bytes, speedup, chosen in frontier(points):
+    for new_bytes, speedup, chosen in thinned(points, max_rows):
         names = {r.name for r in chosen}
         rows.append({"budget_bytes": kept + new_bytes, "budget": size(kept + new_bytes),
                      "new_indexes": len(chosen), "indexes": ", ".join(sorted(names)),

@@ -120,7 +120,7 @@ def budget_lines(advice: Advice) -> list[str]:
                      f"{size(new)} ({'within' if budget.kept + new <= budget.total else 'OVER'} the budget; "
                      f"{advice.run.selection.search} search).")
     if advice.drop_draft is not None:
-        lines += ["", f"-- {advice.drop_draft.title} (a Draft of its own; down recreates them):",
+        lines += ["", f"-- {advice.drop_draft.title} (a Draft of its own; its down SQL makes them again):",
                   advice.drop_draft.up]
     return lines
 
