@@ -350,3 +350,72 @@ def test_the_curve_keeps_the_frontier_within_a_screen():
     assert [p[0] for p in frontier(points)][:3] == [0, 6, 12]  # over 5 % more speed-up per row
     rows = thinned(points, 10)
     assert len(rows) <= 10 and rows[0][0] == 0 and rows[-1][:2] == (100, 2.0)
+
+
+# --- Row Level Security policies, read from their USING expressions ----------------------------------------
+
+def policy(using, name="p", command="SELECT", permissive=True, roles=("authenticated",)):
+    from workbench.catalog import Policy
+
+    return Policy("app", "orders", name, command, permissive, roles, using)
+
+
+def with_policies(*policies):
+    from dataclasses import replace
+
+    return replace(ORDERS, columns=ORDERS.columns + (Column("user_id", "uuid"),), policies=policies,
+                   rls_enabled=True)
+
+
+@pytest.mark.parametrize("using, expected", [
+    ("(user_id = auth.uid())", [("user_id", "eq")]),
+    ("(org_id IN ( SELECT members.org_id FROM app.members WHERE (members.user_id = auth.uid())))",
+     [("org_id", "eq")]),
+    ("(org_id = ANY (ARRAY( SELECT app.user_orgs() AS user_orgs)))", [("org_id", "eq")]),
+    ("((status = ANY (ARRAY['a'::text, 'b'::text])) AND (user_id = ( SELECT auth.uid() AS uid)))",
+     [("status", "in"), ("user_id", "eq")]),
+    ("app.is_member(org_id)", []),
+    ("(org_id = customer_id)", []),
+])
+def test_policy_conditions(using, expected):
+    from workbench.indexes.policies import conditions_of
+
+    table = with_policies(policy(using))
+    found = conditions_of(table.policies[0], table, ("org_id", "user_id"))
+    assert [(c.key.column, c.op) for c in found] == expected and not any(c.constant for c in found)
+
+
+def test_only_policies_that_surely_filter_count():
+    from workbench.indexes.policies import filtering
+
+    owner, member = policy("(user_id = auth.uid())", "owner"), policy("(org_id = 1)", "member")
+    strict = policy("(deleted_at IS NULL)", "live", permissive=False)
+    other = policy("(user_id = auth.uid())", "anon_only", roles=("anon",))
+    writes = policy("(user_id = auth.uid())", "edit", command="UPDATE")
+    assert filtering(with_policies(owner, other, writes), "authenticated") == [owner]
+    assert filtering(with_policies(owner, member, strict), "authenticated") == [strict]
+    assert filtering(with_policies(owner, writes), "authenticated", "update") == [writes]
+
+
+def test_policy_query_conditions_lead_the_candidates():
+    from workbench.indexes.candidates import Options, generate
+    from workbench.indexes.policies import add_policy_conditions
+
+    schema = Schema("test", "18.0", 180000, Objects(tables=(with_policies(policy("(user_id = auth.uid())")),)))
+    shape = analyse("SELECT id, total FROM app.orders WHERE status = $1", schema)
+    add_policy_conditions(shape, schema, "authenticated", ("org_id", "user_id"))
+    found = generate(shape, schema, None, Options(tenant_columns=("org_id", "user_id"))).candidates
+    assert found[0].create_sql() == "CREATE INDEX ON app.orders (user_id, status)"
+
+
+@pytest.mark.parametrize("using, calls, sub_select", [
+    ("(user_id = auth.uid())", ["auth.uid()"], False),
+    ("(user_id = ( SELECT auth.uid() AS uid))", [], False),
+    ("(org_id IN ( SELECT m.org_id FROM app.members m WHERE (m.user_id = auth.uid())))", [], True),
+    ("((auth.jwt() ->> 'org'::text) = (org_id)::text)", ["auth.jwt()"], False),
+])
+def test_what_in_a_policy_costs_per_row(using, calls, sub_select):
+    from workbench.indexes.policy_cost import policy_shape
+
+    shape = policy_shape(policy(using))
+    assert (shape.calls, shape.sub_select) == (calls, sub_select)
