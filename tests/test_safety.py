@@ -71,10 +71,10 @@ def test_required_column_is_flagged_with_the_safe_alternative():
     safer = found.remediation
     assert safer.up.splitlines() == [
         "ALTER TABLE public.orders ADD COLUMN x integer;",
-        "ALTER TABLE public.orders ADD CONSTRAINT orders_x_not_null CHECK (x IS NOT NULL) NOT VALID;",
-        "ALTER TABLE public.orders VALIDATE CONSTRAINT orders_x_not_null;",
+        "ALTER TABLE public.orders ADD CONSTRAINT orders_x_not_null_check CHECK (x IS NOT NULL) NOT VALID;",
+        "ALTER TABLE public.orders VALIDATE CONSTRAINT orders_x_not_null_check;",
         "ALTER TABLE public.orders ALTER COLUMN x SET NOT NULL;",
-        "ALTER TABLE public.orders DROP CONSTRAINT orders_x_not_null;"]
+        "ALTER TABLE public.orders DROP CONSTRAINT orders_x_not_null_check;"]
     assert report.remediations == (safer,)
     assert check(safer, config=CONFIG, squawk=False).findings == ()
 
