@@ -86,25 +86,52 @@ def exact_pool(evaluation: Evaluation, pool: list[Candidate], weight: dict[int, 
 def best_within(evaluation: Evaluation, pool: list[Candidate], weight: dict[int, float], budget: int,
                 max_indexes: int) -> tuple[list[Candidate], float]:
     """The subset of ``pool`` with the largest :func:`set_gain` whose sizes add up to at most
-    ``budget`` and that has at most ``max_indexes`` members (depth-first, pruned by size)."""
-    sizes = {c: evaluation.size(c) for c in pool}
-    best: tuple[list[Candidate], float] = ([], 0.0)
+    ``budget`` and that has at most ``max_indexes`` members (see :class:`ExactSearch`)."""
+    search = ExactSearch(evaluation, pool, weight, budget, max_indexes)
+    search.walk(0, [], 0, {n: evaluation.base_cost(n) for n in weight})
+    return search.best, search.best_gain
 
-    def walk(start: int, chosen: list[Candidate], used: int) -> None:
-        nonlocal best
+
+class ExactSearch:
+    """Depth-first over the subsets of ``pool`` that fit, pruned by size and count. Each
+    subset's costs come from its parent's and the one index added; a subset that completes
+    another member's join (see :meth:`Evaluation.requires`) is costed afresh."""
+
+    def __init__(self, evaluation: Evaluation, pool, weight, budget: int, max_indexes: int):
+        self.evaluation, self.pool, self.weight = evaluation, list(pool), weight
+        self.budget, self.max_indexes = budget, max_indexes
+        self.sizes = {c: evaluation.size(c) for c in self.pool}
+        self.relevant = {c: [n for n in evaluation.relevant(c) if n in weight] for c in self.pool}
+        self.requires = {c: evaluation.requires(c) for c in self.pool}
+        self.best: list[Candidate] = []
+        self.best_gain = 0.0
+        self.best_size = 0
+
+    def walk(self, start: int, chosen: list[Candidate], used: int, costs: dict[int, float]) -> None:
         if chosen:
-            found = set_gain(evaluation, chosen, weight)
-            if found > best[1] + 1e-12 or (abs(found - best[1]) <= 1e-12 and used < total(best[0])):
-                best = (list(chosen), found)
-        if len(chosen) >= max_indexes:
+            self.consider(chosen, used, costs)
+        if len(chosen) >= self.max_indexes:
             return
-        for index in range(start, len(pool)):
-            candidate = pool[index]
-            if used + sizes[candidate] <= budget:
-                walk(index + 1, [*chosen, candidate], used + sizes[candidate])
+        for index in range(start, len(self.pool)):
+            candidate = self.pool[index]
+            if used + self.sizes[candidate] <= self.budget:
+                members = [*chosen, candidate]
+                self.walk(index + 1, members, used + self.sizes[candidate], self.costs_with(members, costs))
 
-    def total(found) -> int:
-        return sum(sizes[c] for c in found)
+    def costs_with(self, members: list[Candidate], costs: dict[int, float]) -> dict[int, float]:
+        """The queries' costs once ``members[-1]`` joins the others (whose costs are ``costs``)."""
+        added = members[-1]
+        if any(added in self.requires[m] for m in members[:-1]):
+            return set_costs(self.evaluation, members, self.weight)
+        present, found = frozenset(members), dict(costs)
+        for number in self.relevant[added]:
+            if self.evaluation.helps(number, added, present):
+                found[number] = min(found[number], self.evaluation.cost(number, added, present))
+        return found
 
-    walk(0, [], 0)
-    return best
+    def consider(self, chosen: list[Candidate], used: int, costs: dict[int, float]) -> None:
+        """Keep ``chosen`` when it removes more cost than the best so far (or as much, smaller)."""
+        base = self.evaluation.base_cost
+        gain = sum(w * (base(n) - costs[n]) / base(n) for n, w in self.weight.items() if base(n))
+        if gain > self.best_gain + 1e-12 or (abs(gain - self.best_gain) <= 1e-12 and used < self.best_size):
+            self.best, self.best_gain, self.best_size = list(chosen), gain, used

@@ -152,7 +152,6 @@ def search_exactly(evaluation: Evaluation, pool: list[Candidate], weight: dict[i
     """Within the budget, replace the greedy set by the best subset of the top candidates when
     that removes more of the workload's cost (see :mod:`.budget`)."""
     top = exact_pool(evaluation, pool, weight, limits.budget_bytes, floor)
-    top += [c for c in selection.chosen if c not in top]
     found, found_gain = best_within(evaluation, top, weight, limits.budget_bytes, limits.max_indexes)
     if found_gain <= set_gain(evaluation, selection.chosen, weight) * (1 + 1e-9):
         return
