@@ -126,6 +126,9 @@ def test_a_membership_sub_select_is_named_with_its_rewrite(tenants_dsn):
     assert "projects_member" in note and "membership sub-select" in note
     assert "ANY (ARRAY(SELECT" in note or "reads only the tenant's rows" in note
     assert not [c for q in advice.queries for c in q.comparisons if c.slower]
+    measured = [c.after.plan for c in advice.queries[0].comparisons]
+    for recommendation in advice.recommended:  # none only the generic (estimated) plan uses
+        assert any(recommendation.candidate in used_candidates(advice, plan) for plan in measured)
 
 
 def test_with_the_rewritten_policy_the_index_leads_with_the_tenant(tenants_dsn):

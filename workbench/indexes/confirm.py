@@ -181,12 +181,24 @@ def drop_one(result: Confirmation, benefit: dict, limits: Limits) -> bool:
     return bool(dropped)
 
 
+def unmeasured_use(result: Confirmation, candidate: Candidate) -> str | None:
+    """Why an index only estimated plans use leaves: every query whose estimated plan uses it
+    was measured, and no measured plan did (None when some such query was not measured)."""
+    numbers = [n for n, plan in result.plans.items()
+               if any(result.names.get(i) is candidate for i in plan.indexes_used())]
+    measured = {c.number for c in result.comparisons if c.after is not None and c.after.plan is not None}
+    if not numbers or not set(numbers) <= measured:
+        return None
+    return (f"only the estimated plan of query {numbers[0] + 1} uses it; no measured case does "
+            "(with the sample values the planner prefers another plan)")
+
+
 def small_gain(result: Confirmation, candidate: Candidate, limits: Limits) -> str | None:
     """Why ``candidate``'s measured gain is too small to pay for it (None when it is worth it)."""
     served = [c for c in result.comparisons if candidate in uses(c, result.names)
               and c.before.median_ms is not None and c.after and c.after.median_ms is not None]
     if not served:
-        return None
+        return unmeasured_use(result, candidate)
     best = max(served, key=lambda c: c.before.median_ms - c.after.median_ms)
     saved = best.before.median_ms - best.after.median_ms
     if (best.ratio or 0) >= limits.min_speedup and saved >= limits.min_saved_ms:
