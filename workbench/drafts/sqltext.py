@@ -67,3 +67,13 @@ def statements(text: str) -> list[str]:
         if piece:
             result.append(piece)
     return result
+
+
+def walk(node):
+    """``node`` (a pglast AST node) and every node below it, depth first."""
+    yield node
+    for attr in node:
+        value = getattr(node, attr)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, pglast.ast.Node):
+                yield from walk(item)

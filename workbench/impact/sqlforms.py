@@ -10,6 +10,7 @@ from pglast import ast
 from pglast.stream import RawStream
 
 from ..catalog.names import quote_ident
+from ..drafts.sqltext import walk
 
 NOTHING_TO_UNDO = "-- nothing to undo: {why}"
 
@@ -129,11 +130,3 @@ def function_names(node) -> list[str]:
             if isinstance(item, ast.FuncCall) and isinstance(item.funcname[-1], ast.String)]
 
 
-def walk(node):
-    """``node`` and every node below it."""
-    yield node
-    for attr in node:
-        value = getattr(node, attr)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, ast.Node):
-                yield from walk(item)

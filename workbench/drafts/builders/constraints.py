@@ -7,6 +7,7 @@ import pglast
 from pglast import ast
 
 from ..draft import Draft
+from ..sqltext import walk
 from .compose import draft_of
 from .indexes import CONCURRENT_NOTE, index_draft
 from .names import constraint_names, derived, index_name, relation_names
@@ -51,20 +52,11 @@ def condition_columns(condition: str) -> list[str]:
     """The unqualified columns a condition mentions, in order of first mention."""
     (raw,) = pglast.parse_sql(f"SELECT ({expression(condition, 'check condition')})")
     found: list[str] = []
-    for node in _walk(raw.stmt):
+    for node in walk(raw.stmt):
         if isinstance(node, ast.ColumnRef) and len(node.fields) == 1 \
                 and isinstance(node.fields[0], ast.String) and node.fields[0].sval not in found:
             found.append(node.fields[0].sval)
     return found
-
-
-def _walk(node):
-    yield node
-    for attr in node:
-        value = getattr(node, attr)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, ast.Node):
-                yield from _walk(item)
 
 
 def add_check(schema: str, table: str, condition: str, *, name: str | None = None,
