@@ -90,6 +90,17 @@ def test_failing_statement_is_named_and_nothing_changes(shop):
     assert _state(shop) == before
 
 
+@pytest.mark.parametrize("end", ["COMMIT", "END", "ROLLBACK", "PREPARE TRANSACTION 'x'"])
+def test_a_statement_ending_the_transaction_is_refused_before_anything_runs(shop, end):
+    before = _state(shop)
+    sneaky = Draft("Commit half way", f"CREATE TABLE shop.kept (id int); {end}; DELETE FROM shop.orders;",
+                   "DROP TABLE shop.kept;")
+    with pytest.raises(DryRunError, match="statement 2 ends the transaction") as caught:
+        dry_run(shop, sneaky)
+    assert "leave out COMMIT, ROLLBACK" in caught.value.message
+    assert _state(shop) == before
+
+
 def test_hostile_identifiers_survive_a_dry_run(shop):
     name = HOSTILE.replace('"', '""')
     draft = Draft("Hostile", f'CREATE TABLE shop."{name}" ("select" int, "{"x" * 63}" text);',

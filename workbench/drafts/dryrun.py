@@ -105,18 +105,36 @@ def trace_of(target, draft: Draft):
     return trace(target, draft)
 
 
-def apply(conn: psycopg.Connection, text: str, label: str) -> list[str]:
-    """Run each statement of ``text`` in a savepoint; a failure names the statement."""
+ROLLED_BACK_HINT = "fix the statement; nothing was changed (the dry run rolls back)"
+
+
+def apply(conn: psycopg.Connection, text: str, label: str, *, hint: str = ROLLED_BACK_HINT,
+          where: str = "the dry run") -> list[str]:
+    """Run each statement of ``text`` in a savepoint of the open transaction; a failure names
+    the statement. A statement that would end the transaction (COMMIT, ROLLBACK, PREPARE
+    TRANSACTION) is refused before anything runs: it would make the rest permanent."""
+    steps = transactional_statements(text)
+    refuse_transaction_ends(steps, label)
     notes = []
-    for number, statement in enumerate(transactional_statements(text), start=1):
+    for number, statement in enumerate(steps, start=1):
         if statement.was_concurrent:
-            notes.append(f"statement {number} ran without CONCURRENTLY inside the dry run")
+            notes.append(f"statement {number} ran without CONCURRENTLY inside {where}")
         try:
             with conn.transaction():
                 conn.execute(statement.sql)
         except psycopg.Error as exc:
             raise DryRunError(
                 f"{label} failed at statement {number}: {str(exc).strip().splitlines()[0]}",
-                where=statement.sql,
-                hint="fix the statement; nothing was changed (the dry run rolls back)") from None
+                where=statement.sql, hint=hint) from None
     return notes
+
+
+def refuse_transaction_ends(steps, label: str) -> None:
+    """A DryRunError naming the first statement that would end the enclosing transaction."""
+    for number, statement in enumerate(steps, start=1):
+        if statement.ends_transaction:
+            raise DryRunError(
+                f"{label}: statement {number} ends the transaction ({statement.sql.split()[0].upper()})",
+                where=statement.sql,
+                hint="a Draft runs inside one transaction: leave out COMMIT, ROLLBACK and "
+                     "PREPARE TRANSACTION (split the change into several Drafts instead)")
