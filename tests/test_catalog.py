@@ -235,6 +235,19 @@ def test_functions_and_grants(shop, reader):
     assert not any(g[1] == "touch()" and g[2] == "PUBLIC" for g in grants)
 
 
+def test_grants_on_a_table_and_its_description(shop, reader):
+    on_orders = shop.grants_on("orders")
+    assert ("table", reader, "SELECT", True) in {(g.object_type, g.grantee, g.privilege, g.grantable)
+                                                 for g in on_orders}
+    assert {(g.schema, g.name, g.object_type) for g in on_orders} == {("shop", "orders", "table")}
+    described = json.loads(json.dumps(shop.describe("customers")))
+    assert described["qualified_name"] == "shop.customers" and described["columns"][1]["name"] == "email"
+    assert [fk["name"] for fk in described["referenced_by"]] == ["orders_customer_id_fkey"]
+    assert described["grants"] == [dict(vars(g)) for g in shop.grants_on("customers")]
+    with pytest.raises(WorkbenchError, match="no table 'custmers'"):
+        shop.describe("custmers")
+
+
 def test_column_grants_and_default_privileges(scratch_dsn, reader):
     with psycopg.connect(scratch_dsn, autocommit=True) as conn:
         conn.execute(f"""

@@ -14,8 +14,11 @@ from functools import cached_property
 
 from . import display, frames, serialize
 from .lookup import Directory, function_names
-from .model import EnumType, ForeignKey, Function, Index, Policy, Sequence, Table, Trigger, View
+from .model import EnumType, ForeignKey, Function, Grant, Index, Policy, Sequence, Table, Trigger, View
 from .objects import Objects
+
+
+NOT_RELATIONS = ("schema", "function", "sequence")  # grants on objects that are not a table's
 
 
 @dataclass(frozen=True, repr=False)
@@ -71,6 +74,17 @@ class Schema:
     def triggers_of(self, table) -> tuple[Trigger, ...]:
         """The user triggers on ``table``."""
         return self.table(table).triggers
+
+    def grants_on(self, table) -> tuple[Grant, ...]:
+        """The privileges granted on ``table`` and on its columns."""
+        found = self.table(table)
+        return tuple(g for g in self.objects.grants
+                     if (g.schema, g.name) == found.key and g.object_type not in NOT_RELATIONS)
+
+    def describe(self, table) -> dict:
+        """Everything about ``table`` as plain data: its columns, constraints, indexes,
+        policies and triggers, the foreign keys that reference it, and its grants."""
+        return serialize.table_description(self, self.table(table))
 
     # --- DataFrames --------------------------------------------------------------------------
 

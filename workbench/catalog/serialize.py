@@ -22,6 +22,13 @@ def schema_from_dict(cls, data: dict):
     return cls(**{name: data[name] for name in HEADER}, objects=from_data(Objects, data))
 
 
+def table_description(schema, table) -> dict:
+    """One table of ``schema`` as plain data, with the foreign keys referencing it and its grants."""
+    return {**to_data(table), "qualified_name": table.qualname,
+            "referenced_by": to_data(schema.referenced_by(table.key)),
+            "grants": to_data(schema.grants_on(table.key))}
+
+
 def to_data(value):
     """Dataclasses become dicts and tuples become lists, all the way down."""
     if is_dataclass(value):
