@@ -126,3 +126,40 @@ def test_the_impact_is_traced_on_request_and_shown(shop):
     assert "<b>impact</b>" in page and "ACCESS EXCLUSIVE" in page
     assert review(shop, memo, impact=True).impact.statements[0].locks == added.locks
     assert _state(shop)[1] == (50, 500)
+
+
+# --- applying for real, and the verdict a dry run gives -------------------------------------
+
+def test_apply_draft_commits_the_change(shop):
+    from workbench.drafts.apply import apply_draft
+
+    applied = apply_draft(shop, Draft("Index orders.status",
+                                      "CREATE INDEX CONCURRENTLY orders_status_idx ON shop.orders (status);",
+                                      "DROP INDEX shop.orders_status_idx;"))
+    assert [(c.action, c.name) for c in applied.diff] == [("added", "shop.orders.orders_status_idx")]
+    assert applied.notes == ("statement 1 ran without CONCURRENTLY inside the transaction",)
+    with connect(shop.dsn) as other:  # committed: another session sees it
+        assert "orders_status_idx" in {i.name for i in inspect(other).indexes_of("shop.orders")}
+
+
+def test_apply_draft_rolls_back_every_statement_on_a_failure(shop):
+    from workbench.drafts.apply import ApplyError, apply_draft
+
+    before = _state(shop)
+    with pytest.raises(ApplyError, match="failed at statement 2") as caught:
+        apply_draft(shop, Draft("Half", "CREATE TABLE shop.kept (id int); ALTER TABLE shop.missing ADD x int;",
+                                "DROP TABLE shop.kept;"))
+    assert "the whole Draft was rolled back" in caught.value.hint
+    assert _state(shop) == before
+
+
+def test_a_verdict_passes_a_restoring_draft_and_names_the_problems_of_others(shop):
+    from workbench.drafts.verdict import judge
+
+    good = judge(shop, Draft("Note", "ALTER TABLE shop.orders ADD COLUMN note text;",
+                             "ALTER TABLE shop.orders DROP COLUMN note;"))
+    assert good.passed and good.to_dict()["dry_run"]["restores"] is True
+    assert good.rls.tables == ("shop.orders",) and good.rls.leaks == ()
+    bad = judge(shop, Draft("Note", "ALTER TABLE shop.orders ADD COLUMN note text;", "SELECT 1;"))
+    assert not bad.passed and bad.problems == ("the down SQL does not restore the schema",)
+    assert bad.summary_text().startswith("dry run FAILED: the down SQL does not restore the schema")

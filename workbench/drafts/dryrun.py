@@ -66,6 +66,14 @@ class DryRun:
     def __str__(self) -> str:
         return self.summary_text()
 
+    def to_dict(self) -> dict:
+        """A JSON-ready form: the changes, whether down restores the schema (and what it left
+        over), notes, time, and the lock trace when there is one."""
+        return {"draft": self.draft.title, "changes": self.diff.to_dict(), "restores": self.restores,
+                "left_over": self.restore_diff.to_dict() if self.restore_diff else [],
+                "notes": list(self.notes), "seconds": round(self.seconds, 3),
+                "impact": self.impact.to_dict() if self.impact is not None else None}
+
     def _repr_html_(self) -> str:
         import html
 

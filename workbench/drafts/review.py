@@ -65,6 +65,15 @@ class Review:
     def __str__(self) -> str:
         return self.summary_text()
 
+    def to_dict(self) -> dict:
+        """A JSON-ready form: the dry run, the safety findings, and the advisor findings the
+        change introduces and resolves."""
+        from ..lint.report import finding_dict
+
+        return {"dry_run": self.dry_run.to_dict(), "safety": self.safety.to_dict(),
+                "advisors": {"introduced": [finding_dict(f) for f in self.introduced],
+                             "resolved": [finding_dict(f) for f in self.resolved]}}
+
     def _repr_html_(self) -> str:
         advisors = self.advisors_frame().to_html(index=False)
         return (f"<h4>{html.escape(self.draft.title)}</h4>{self.dry_run._repr_html_()}"

@@ -93,6 +93,12 @@ class SafetyReport:
     def __str__(self) -> str:
         return self.text()
 
+    def to_dict(self) -> dict:
+        """A JSON-ready form: counts, every finding (with its safer Draft's title) and whether
+        squawk ran."""
+        return {"draft": self.draft.title, "counts": self.counts(), "squawk": self.squawk_note,
+                "findings": [_row(f) for f in self.findings]}
+
     def __repr__(self) -> str:
         return f"<SafetyReport {self.draft.title!r}: {self.counts()}>"
 
