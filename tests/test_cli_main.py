@@ -29,7 +29,7 @@ from workbench.testing import free_port
 
 COMMAND_PATHS = [
     "inspect", "erd", "lint", "explain", "advise", "diff", "locks", "rls probe", "types", "report", "demo",
-    "migrations list", "migrations verify", "migrations status", "migrations generate", "server",
+    "migrations list", "migrations verify", "migrations status", "migrations generate", "mcp", "server",
     "lab",
 ]
 WORKLOAD = "-- pending orders\nSELECT * FROM nursery.orders WHERE status = 'pending';\n"
@@ -254,6 +254,17 @@ def test_server_start_status_stop_print_nothing_on_stderr(empty_home):
         server("stop")
 
 
+def test_mcp_serves_with_its_options(capsys, monkeypatch, tmp_path):
+    """The server itself is driven over stdio in test_mcp.py; here: main() hands it the options."""
+    from workbench import mcp as mcp_package
+
+    served = []
+    monkeypatch.setattr(mcp_package, "serve", lambda dsn, **options: served.append((dsn, options)))
+    result = workbench(capsys, "mcp", "--allow-apply", "--dir", str(tmp_path))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    assert served == [(None, {"allow_apply": True, "migrations_dir": str(tmp_path)})]
+
+
 @pytest.fixture
 def jupyter_started(monkeypatch) -> list[list[str]]:
     """The command lines ``workbench lab`` would start JupyterLab with (it is not started)."""
@@ -293,6 +304,7 @@ USER_ERRORS = {
     "migrations status": (["migrations", "status", "--dir", MISSING], "not an Alembic migrations folder"),
     "migrations generate": (["migrations", "generate", "-m", "x", "--to", "x.sql", "--dir", MISSING],
                             "no migrations folder at /nonexistent/workbench"),
+    "mcp": (["mcp", "--dsn", f"host={MISSING} dbname=nursery"], "could not connect to PostgreSQL"),
 }
 
 

@@ -12,9 +12,10 @@ import sys
 from ..dsn import dsn_from_env, scrub
 from ..errors import WorkbenchError
 from .crash import report_crash
-from . import advise, demo, diff, erd, explain, inspect, lab, lint, locks, migrations, report, rls, server, types
+from . import advise, demo, diff, erd, explain, inspect, lab, lint, locks, mcp, migrations, report, rls, server, types
 
-COMMANDS = (inspect, erd, lint, explain, advise, diff, locks, rls, types, report, demo, migrations, server, lab)
+COMMANDS = (inspect, erd, lint, explain, advise, diff, locks, rls, types, report, demo, migrations, mcp, server,
+            lab)
 
 EPILOG = """\
 Without --dsn (or WORKBENCH_DSN) the commands use the embedded PostgreSQL kept in
@@ -34,6 +35,8 @@ examples:
   workbench types -o database.ts              TypeScript types of the schema (Supabase's shape)
   workbench report -o review.html             the design-review report of the pending revisions
   workbench migrations verify                 up/down/up every revision on a fresh database
+  workbench mcp                               the tools for a coding agent (MCP over stdio)
+  workbench mcp --allow-apply                 … and let it apply Drafts whose dry run passed
   workbench lab                               open JupyterLab on notebooks/
 
 exit codes:
