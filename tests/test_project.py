@@ -71,3 +71,18 @@ def test_readme_documents_every_exit_code():
     readme = (ROOT / "README.md").read_text()
     for code in ("0 success", "1 the check failed", "2 a usage or user", "3 a crash"):
         assert code in readme, code
+
+
+def test_readme_registers_the_mcp_server_with_a_command_that_exists():
+    import json
+
+    from workbench.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## For coding agents (MCP)", 1)[1].split("\n## ", 1)[0]
+    server = json.loads(section.split("```json", 1)[1].split("```", 1)[0])["mcpServers"]["workbench"]
+    command = Path(server["command"])
+    assert command.parent == Path(".venv/bin") and command.name in _pyproject()["project"]["scripts"]
+    assert server["args"] == ["mcp"] and build_parser().parse_args(server["args"]).command == "mcp"
+    for tool in ("get_advisors", "draft_migration", "dry_run", "export_migration", "verify_migrations"):
+        assert tool in section, tool
