@@ -209,6 +209,16 @@ def test_list_migrations_and_status(reader, migrations):
     assert "validation error" in reader.error("migrations_status", drift="sometimes")
 
 
+def test_a_missing_migrations_folder_is_a_clear_error(reading_dsn, tmp_path):
+    server = Server("--dsn", reading_dsn, "--dir", str(tmp_path / "nowhere"), migrations=tmp_path / "nowhere")
+    try:
+        for tool in ("list_migrations", "migrations_status", "verify_migrations"):
+            failed = server.error(tool)
+            assert "not an Alembic migrations folder (no env.py)" in failed and "nowhere" in failed, tool
+    finally:
+        server.close()
+
+
 def test_get_advisors_with_drafted_fixes(reader):
     found = reader.ok("get_advisors", rule="unindexed_foreign_key")
     (finding,) = found["findings"]
