@@ -5,9 +5,16 @@ equality columns first (the tenant column leading), then IN lists, then the rang
 then ORDER BY columns with their direction; and variations of those: the same without the
 constant conditions, which move into a partial index's WHERE (``status = 'open'``,
 ``deleted_at IS NULL``); INCLUDE columns so the query can be answered from the index alone;
-expression keys (``lower(email)``); single-column and join-key indexes; a trigram GIN index
-for ``LIKE '%…%'``/``ILIKE`` when ``pg_trgm`` can be used. Candidates an existing index
-already covers (a duplicate or a prefix of it) are dropped.
+expression keys (``lower(email)``); GROUP BY keys after the equality ones (a report read in
+order, from the index alone when covering); single-column and join-key indexes, and a join key
+followed by the range or ORDER BY the other side asks for (the child rows of one parent in a
+date range, or its latest N through ``LATERAL``); a trigram GIN index for ``LIKE
+'%…%'``/``ILIKE`` when ``pg_trgm`` can be used. Candidates an existing index already covers (a
+duplicate or a prefix of it) are dropped.
+
+An ``OR`` across columns of one table (``org_id = 3 AND (assignee_id = 5 OR reporter_id = 5)``)
+gets a *group*: one index per arm, each led by the AND-ed equality keys, which the planner
+can BitmapOr; the group is costed together (:mod:`.evaluate`).
 """
 from __future__ import annotations
 
@@ -39,27 +46,60 @@ class Options:
 
 @dataclass
 class Generated:
-    """The candidates kept, and those dropped because an existing index covers them."""
+    """The candidates kept, those dropped because an existing index covers them, and the
+    groups of candidates that serve an ``OR`` together (each member is also a candidate)."""
 
     candidates: list[Candidate] = field(default_factory=list)
     covered: list[tuple[Candidate, str]] = field(default_factory=list)
+    groups: list[tuple[Candidate, ...]] = field(default_factory=list)
 
 
 def generate(shape: QueryShape, schema, stats: dict | None = None, options: Options = Options()) -> Generated:
     """Candidates for every table the query reads, duplicates and covered ones removed."""
-    result, seen = Generated(), set()
+    result, seen = Generated(), {}
     for access in shape.accesses:
         indexes = schema.table((access.schema, access.table)).indexes
         for candidate in access_candidates(access, stats or {}, options):
-            if candidate.identity in seen:
-                continue
-            seen.add(candidate.identity)
-            existing = covering_index(candidate, indexes)
-            if existing is not None:
-                result.covered.append((candidate, existing.name))
-            else:
-                result.candidates.append(candidate)
+            add(result, seen, candidate, indexes)
+        for group in or_groups(access, options):
+            members = [add(result, seen, member, indexes) for member in group]
+            members = tuple(dict.fromkeys(m for m in members if m is not None))
+            if len(members) > 1 and members not in result.groups:
+                result.groups.append(members)
     return result
+
+
+def add(result: Generated, seen: dict, candidate: Candidate, indexes) -> Candidate | None:
+    """Keep ``candidate`` once (the kept one returned), unless an existing index covers it."""
+    if candidate.identity in seen:
+        return seen[candidate.identity]
+    existing = covering_index(candidate, indexes)
+    seen[candidate.identity] = None if existing is not None else candidate
+    if existing is not None:
+        result.covered.append((candidate, existing.name))
+        return None
+    result.candidates.append(candidate)
+    return candidate
+
+
+def or_groups(access: Access, options: Options) -> list[list[Candidate]]:
+    """One index per arm of each ``OR`` group: the AND-ed equality keys, then the arm's
+    equality keys and its first range."""
+    leading = equality_keys(access, {}, options.tenant_columns)
+    groups = []
+    for arms in access.any_of:
+        group = []
+        for arm in arms:
+            inner = Access(access.schema, access.table, access.alias, access.all_columns, list(arm))
+            keys = equality_keys(inner, {}, options.tenant_columns)
+            keys += [part(c.key) for c in arm if c.op == "range"][:1]
+            if not keys:
+                break
+            keys = relative(leading + keys)[:options.max_keys]
+            group.append(Candidate(access.schema, access.table, tuple(keys), kinds=("equality", "or-branch")))
+        else:
+            groups.append(group)
+    return groups
 
 
 def access_candidates(access: Access, stats: dict, options: Options) -> list[Candidate]:
@@ -89,7 +129,8 @@ def with_predicate_columns(candidate: Candidate, fixed: list[Condition]) -> Cand
 
 def key_variants(access: Access, stats: dict,
                  tenant_columns: tuple[str, ...]) -> list[tuple[list[KeyPart], tuple[str, ...]]]:
-    """Key lists: equality+range(+order), equality+order, single columns, join keys."""
+    """Key lists: equality+range(+order), equality+order, equality+GROUP BY, single columns,
+    join keys (alone, followed by the range or ORDER BY, after the tenant column)."""
     equal = equality_keys(access, stats, tenant_columns)
     ranges = distinct_keys([c.key for c in access.conditions if c.op == "range"])
     order = [part(key, desc) for key, desc in access.order]
@@ -102,11 +143,17 @@ def key_variants(access: Access, stats: dict,
     if order:
         trailing = [part(k) for k in ranges if k.sql not in {p.sql for p in order}][:1]
         variants.append((equal + order + trailing, ("equality", "order")))
+    if access.group:
+        variants.append((equal + [part(k) for k in access.group], ("equality", "group")))
     singles = [k for k in equal if not is_constant_key(access, k)] + [part(k) for k in ranges[:1]]
     variants += [([k], ("single",)) for k in singles]
     tenant = [k for k in equal if is_tenant_key(k, tenant_columns)]
     for key in distinct_keys(access.joins):
         variants.append(([part(key)], ("join",)))
+        if order:
+            variants.append(([part(key)] + order, ("join", "order")))
+        elif ranges:
+            variants.append(([part(key), part(ranges[0])], ("join", "range")))
         if tenant and key.column not in tenant_columns:
             variants.append(([tenant[0], part(key)], ("join", "equality")))
     order_keys = {p.sql for p in order}
@@ -192,6 +239,7 @@ def describe(access: Access, keys: list[KeyPart], predicate: str | None, include
     roles = {"equality": {c.key.sql for c in access.conditions if c.op in ("eq", "in")},
              "range": {c.key.sql for c in access.conditions if c.op == "range"},
              "order": {k.sql for k, _ in access.order},
+             "group": {k.sql for k in access.group},
              "join": {k.sql for k in access.joins}}
     sqls = {k.sql for k in keys}
     kinds = [role for role, members in roles.items() if sqls & members]

@@ -2,8 +2,9 @@
 
 For every table a statement reads (in any subquery or CTE), an :class:`Access` lists the
 conditions on it (equality, range, IN, IS NULL, LIKE…, each with the value's kind: a constant,
-a ``$n`` parameter, another table's column), the columns it joins on, the ORDER BY it could
-deliver, and the columns the query reads from it. Column names are resolved against the
+a ``$n`` parameter, another table's column), the columns it joins on, the ORDER BY and GROUP
+BY it could deliver, the columns the query reads from it, and its ``OR`` groups: ``a = 1 OR
+b = 1`` inside one table, each arm's conditions apart (an index per arm, BitmapOr-ed). Column names are resolved against the
 ``Schema`` snapshot, so unqualified names find their table (see :mod:`.reader`).
 """
 from __future__ import annotations
@@ -60,6 +61,8 @@ class Access:
     columns: set[str] | None = field(default_factory=set)
     limited: bool = False
     updated: set[str] = field(default_factory=set)
+    any_of: list[tuple[tuple[Condition, ...], ...]] = field(default_factory=list)
+    group: list[Key] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -80,6 +80,7 @@ class Reader(ConditionReader):
         self.reads(scope, [node.targetList, node.whereClause, node.groupClause, node.havingClause,
                            node.sortClause, *quals])
         self.order_by(scope, node)
+        self.group_by(scope, node)
         self.sublinks(scope, [node.targetList, node.whereClause, node.havingClause, *quals])
 
     def modify(self, node, parent: Scope | None, ctes) -> None:
@@ -176,6 +177,14 @@ class Reader(ConditionReader):
         access = keys[0][0][0]
         access.order = [(found, desc) for (_, found), desc in keys]
         access.limited = node.limitCount is not None
+
+    def group_by(self, scope: Scope, node: ast.SelectStmt) -> None:
+        """GROUP BY keys that all come from one table: an index on them can feed the grouping
+        in order (and, covering, answer the whole report by an index-only scan)."""
+        keys = [self.key(scope, output_expression(node, item)) for item in node.groupClause or ()]
+        if not keys or not all(keys) or len({id(access) for access, _ in keys}) != 1:
+            return
+        keys[0][0].group = [key for _, key in keys]
 
     def sublinks(self, scope: Scope, clauses) -> None:
         finder = _SubLinks()
