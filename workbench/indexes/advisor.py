@@ -3,8 +3,11 @@
 1. Each query is parsed (pglast) and resolved against a schema snapshot; candidates are
    generated per table access (:mod:`.candidates`), existing indexes taken into account.
 2. Every candidate is costed alone against every query on its table (:mod:`.evaluate`),
-   with HypoPG or with real indexes in a rolled-back transaction (:mod:`.whatif`).
-3. A small set is chosen greedily by benefit per byte (:mod:`.choose`); for joins, the other
+   with HypoPG or with real indexes in a rolled-back transaction (:mod:`.whatif`); the
+   groups that serve an ``OR`` (one index per arm) are costed together as well.
+3. A small set is chosen greedily by benefit per byte, less the cost each index adds to the
+   workload's writes (:mod:`.writes`), and narrow picks one broader index serves as well are
+   merged (:mod:`.merge`) (:mod:`.choose`); for joins, the other
    candidates are costed again with the chosen indexes present, and the choice is redone.
    With a size budget (``max_size``), the existing indexes the advice keeps count against it,
    those no plan uses may go (:mod:`.unused`), and the top candidates are searched exactly
@@ -29,9 +32,9 @@ from ..lint.config import load_config
 from ..session import connection_of
 from .budget import Budget, budgeted, parse_size
 from .candidates import Options, generate
-from .choose import Limits, Selection, choose
+from .choose import Limits, Selection, choose, weights
 from .confirm import Confirmation, confirm
-from .evaluate import Evaluation, evaluate, evaluate_in_context
+from .evaluate import Evaluation, evaluate, evaluate_groups, evaluate_in_context
 from .model import Candidate
 from .policies import add_policy_conditions
 from .progress import progress_bar
@@ -41,6 +44,7 @@ from .stats import column_stats, table_activity
 from .unused import Unused, droppable, index_scans, is_used, kept_bytes, used_names
 from .viewers import Viewer, check_role, viewers_for
 from .whatif import WhatIf
+from .writes import write_costs
 
 
 @dataclass
@@ -87,21 +91,33 @@ def analyse_all(queries: list[Query], schema) -> tuple[list[QueryShape | None], 
     return shapes, errors
 
 
-def generate_all(shapes, schema, stats, options: Options) -> tuple[dict[Candidate, set[int]], list]:
-    """Candidates of every query, each once with the numbers of the queries that proposed it;
-    and the candidates an existing index covers."""
+@dataclass
+class Proposed:
+    """Every query's candidates, each once with the numbers of the queries that proposed it;
+    the candidates an existing index covers; the groups that serve an ``OR`` together, each
+    with the queries it serves."""
+
+    origins: dict[Candidate, set[int]] = field(default_factory=dict)
+    covered: list = field(default_factory=list)
+    groups: dict[tuple[Candidate, ...], set[int]] = field(default_factory=dict)
+
+
+def generate_all(shapes, schema, stats, options: Options) -> Proposed:
+    """The candidates of every query of the workload (see :class:`Proposed`)."""
     found: dict[tuple, Candidate] = {}
-    origins: dict[Candidate, set[int]] = {}
-    covered = []
+    proposed = Proposed()
     for number, shape in enumerate(shapes):
         if shape is None:
             continue
         generated = generate(shape, schema, stats, options)
         for candidate in generated.candidates:
             candidate = found.setdefault(candidate.identity, candidate)
-            origins.setdefault(candidate, set()).add(number)
-        covered += generated.covered
-    return origins, covered
+            proposed.origins.setdefault(candidate, set()).add(number)
+        for group in generated.groups:
+            group = tuple(found[member.identity] for member in group)
+            proposed.groups.setdefault(group, set()).add(number)
+        proposed.covered += generated.covered
+    return proposed
 
 
 def workload_tables(shapes) -> list[tuple[str, str]]:
@@ -154,10 +170,13 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
             progress_bar(progress, "advising") as tick:
         installed = dict(whatif.available)
         options = Options(trigram=whatif.trigram, tenant_columns=tenant_columns)
-        candidates, covered = generate_all(shapes, schema, stats, options)
-        tick.expect(len(candidates))
+        proposed = generate_all(shapes, schema, stats, options)
+        candidates, covered = proposed.origins, proposed.covered
+        tick.expect(len(candidates) + len(proposed.groups))
         evaluation = evaluate(whatif, queries, shapes, list(candidates), errors, tick)
         evaluation.origins = candidates
+        evaluate_groups(whatif, evaluation, proposed.groups, tick)
+        evaluation.write_cost = write_costs(evaluation, weights(evaluation), schema)
         unused = find_unused(conn, schema, tables, evaluation.baseline) if drop else []
         budget = Budget(total, kept_bytes(schema, tables, unused)) if total is not None else None
         limits = budgeted(limits, budget)

@@ -5,7 +5,11 @@ within a size budget, the better of that and an exact search over the top candid
 A query's weight is what it costs the server in total: its total time from
 ``pg_stat_statements`` when known, else its calls times its estimated cost. The benefit of
 an index is the weighted share of cost it removes, assuming a query's cost with several new
-indexes is its cost with the best of them (what the planner does for one table).
+indexes is its cost with the best of them (what the planner does for one table), less what it
+adds to the workload's INSERTs and UPDATEs (:mod:`.writes`). Indexes that must be present
+together (a join's two sides, the arms of an ``OR``) are weighed as one bundle. Greedy picks
+by ratio can leave several narrow indexes where one serves all their queries as well: those
+are merged (:mod:`.merge`).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .budget import best_within, exact_pool, set_costs, set_gain
 from .evaluate import Evaluation
+from .merge import merge
 from .model import Candidate
 
 
@@ -29,7 +34,7 @@ class Limits:
     budget_bytes: int | None = None
     min_improvement: float = 0.1
     min_further: float = 0.5
-    min_further_of_base: float = 0.02
+    min_further_of_base: float = 0.005
     min_share: float = 0.001
     min_speedup: float = 2.0
     min_saved_ms: float = 1.0
@@ -71,7 +76,7 @@ def gain(evaluation: Evaluation, members: list[Candidate], chosen: list[Candidat
         cost = min(options)
         if counts(cost, current[number], base, limits):
             total += weight[number] * (current[number] - cost) / base
-    return total
+    return total - sum(evaluation.write_cost.get(m, 0.0) for m in members if m not in chosen)
 
 
 def bundle(evaluation: Evaluation, candidate: Candidate, chosen: list[Candidate], pool: list[Candidate]) -> list[Candidate]:
@@ -99,6 +104,7 @@ def choose(evaluation: Evaluation, limits: Limits = Limits(), *, exclude=frozens
     selection = Selection()
     pool = [c for c in evaluation.candidates if evaluation.size(c) and c not in exclude]
     by_ratio = greedy(evaluation, pool, weight, limits, floor, selection, per_byte=True)
+    by_ratio = merge(evaluation, by_ratio, pool, weight, selection)
     if len(by_ratio) > limits.max_indexes:
         kept = greedy(evaluation, by_ratio, weight, limits, floor, Selection(), per_byte=False,
                       cap=limits.max_indexes)
@@ -113,8 +119,21 @@ def choose(evaluation: Evaluation, limits: Limits = Limits(), *, exclude=frozens
         search_exactly(evaluation, pool, weight, limits, floor, selection)
     for candidate in pool:
         if candidate not in selection.chosen:
-            selection.left_out.setdefault(candidate, "too little benefit for its size next to the chosen set")
+            selection.left_out.setdefault(candidate, left_out_reason(evaluation, candidate, weight, limits, floor))
     return selection
+
+
+def left_out_reason(evaluation: Evaluation, candidate: Candidate, weight: dict[int, float], limits: Limits,
+                    floor: float) -> str:
+    """Why a candidate nobody chose was left out: its writes, or its benefit for its size."""
+    penalty = evaluation.write_cost.get(candidate, 0.0)
+    if penalty:
+        current = {n: evaluation.base_cost(n) for n in weight}
+        reads = gain(evaluation, [candidate], [], current, weight, limits) + penalty
+        if reads > floor and reads <= penalty + floor:
+            return (f"the workload's writes would pay more for it than its reads gain "
+                    f"({penalty / max(reads, 1e-9):.0%} of what it saves)")
+    return "too little benefit for its size next to the chosen set"
 
 
 def greedy(evaluation: Evaluation, pool: list[Candidate], weight: dict[int, float], limits: Limits,

@@ -2,6 +2,9 @@
 
 One trial per candidate: it is made visible once and every query reading its table is
 planned against it, so a workload costs one index build (or one HypoPG call) per candidate.
+Expression keys (``lower(email)``, ``date_trunc('week', due_on)``) are always tried as real
+indexes, analysed: HypoPG has no statistics for them and would cost them with a default
+selectivity, so the workload's choice between them and plain columns would rest on a guess.
 """
 from __future__ import annotations
 
@@ -19,7 +22,8 @@ from .whatif import Hypothetical, WhatIf
 
 @dataclass
 class Evaluation:
-    """Baseline plans, and per (query number, candidate) the estimated cost and whether it was used."""
+    """Baseline plans, and per (query number, candidate) the estimated cost and whether it was
+    used; ``write_cost`` is what each candidate adds to the workload's writes (:mod:`.writes`)."""
 
     queries: list[Query]
     shapes: list[QueryShape | None]
@@ -31,6 +35,7 @@ class Evaluation:
     used: dict[tuple[int, Candidate], bool] = field(default_factory=dict)
     origins: dict[Candidate, set[int]] = field(default_factory=dict)
     joined: dict[tuple[int, Candidate], tuple[float, frozenset]] = field(default_factory=dict)
+    write_cost: dict[Candidate, float] = field(default_factory=dict)
 
     def base_cost(self, number: int) -> float | None:
         plan = self.baseline[number]
@@ -40,16 +45,27 @@ class Evaluation:
         """Estimated cost of query ``number`` with ``candidate`` (None when not tried); with the
         ``chosen`` set, the cost next to the indexes it joins with, when those are all chosen."""
         alone = self.costs.get((number, candidate))
-        joined = self.joined.get((number, candidate))
-        if joined is not None and joined[1] <= set(chosen):
-            return joined[0] if alone is None else min(alone, joined[0])
+        together = [cost for cost, needed in self.joined_costs(number, candidate) if present(needed, chosen)]
+        if together:
+            return min(together) if alone is None else min(alone, *together)
         return alone
+
+    def joined_costs(self, number: int, candidate: Candidate) -> list[tuple[float, frozenset]]:
+        """The costs query ``number`` reaches next to other indexes with ``candidate``, or with an
+        index ``candidate`` stands in for (the same keys and more)."""
+        if getattr(self, "_joined_size", None) != len(self.joined):
+            self._by_query: dict[int, list] = {}
+            for (n, member), found in self.joined.items():
+                self._by_query.setdefault(n, []).append((member, found))
+            self._joined_size = len(self.joined)
+        return [found for member, found in self._by_query.get(number, ())
+                if member is candidate or candidate.stands_in_for(member)]
 
     def helps(self, number: int, candidate: Candidate, chosen=frozenset()) -> bool:
         """Whether the plan with ``candidate`` (and ``chosen``) uses it and is cheaper than without."""
         cost, base = self.cost(number, candidate, chosen), self.base_cost(number)
-        joined = self.joined.get((number, candidate))
-        used = self.used.get((number, candidate)) or (joined is not None and joined[1] <= set(chosen))
+        used = self.used.get((number, candidate)) or any(
+            present(needed, chosen) for _, needed in self.joined_costs(number, candidate))
         return bool(used) and cost is not None and base is not None and cost < base
 
     def requires(self, candidate: Candidate) -> frozenset:
@@ -65,6 +81,13 @@ class Evaluation:
     def size(self, candidate: Candidate) -> int | None:
         made = self.made.get(candidate)
         return made.size_bytes if made is not None and made.ok else None
+
+
+def present(needed, chosen) -> bool:
+    """Whether every index of ``needed`` is chosen, or a chosen one stands in for it (the same
+    keys and more, see :meth:`Candidate.stands_in_for`)."""
+    chosen = set(chosen)
+    return all(n in chosen or any(c.stands_in_for(n) for c in chosen) for n in needed)
 
 
 def baseline(whatif: WhatIf, queries: list[Query], shapes: list[QueryShape | None],
@@ -91,7 +114,7 @@ def evaluate(whatif: WhatIf, queries: list[Query], shapes: list[QueryShape | Non
     result = Evaluation(queries, shapes, baseline(whatif, queries, shapes, errors), errors,
                         list(candidates))
     for candidate in candidates:
-        with whatif.trial([candidate]) as made:
+        with whatif.trial([candidate], real=candidate.expression) as made:
             result.made[candidate] = made[candidate]
             if made[candidate].ok:
                 record(whatif, result, candidate, made[candidate])
@@ -108,6 +131,36 @@ def record(whatif: WhatIf, result: Evaluation, candidate: Candidate, made: Hypot
             continue
         result.costs[(number, candidate)] = min(plan.total_cost, result.base_cost(number))
         result.used[(number, candidate)] = made.name in plan.indexes_used()
+
+
+def evaluate_groups(whatif: WhatIf, evaluation: Evaluation, groups: dict[tuple[Candidate, ...], set[int]],
+                    tick: Callable[[str], None] | None = None) -> None:
+    """Cost each group of candidates that serves an ``OR`` together (one index per arm, which
+    the planner BitmapOr-s), against the queries that proposed it. Where the plan uses every
+    member and is cheaper than with any member alone, each member records that cost as one it
+    reaches next to the others (as a join's indexes do, see :meth:`Evaluation.requires`)."""
+    for group, numbers in groups.items():
+        if all(evaluation.size(member) for member in group):
+            with whatif.trial(list(group)) as made:
+                record_group(whatif, evaluation, group, made, numbers)
+        if tick:
+            tick(f"{group[0].table} (OR)")
+
+
+def record_group(whatif: WhatIf, evaluation: Evaluation, group: tuple[Candidate, ...], made: dict,
+                 numbers: set[int]) -> None:
+    names = {made[member].name for member in group if made[member].ok}
+    if len(names) != len(group):
+        return
+    for number in sorted(numbers):
+        try:
+            plan = whatif.plan(evaluation.queries[number])
+        except WorkbenchError:
+            continue
+        alone = [evaluation.costs.get((number, m), evaluation.base_cost(number)) for m in group]
+        if names <= set(plan.indexes_used()) and plan.total_cost < min(alone):
+            for member in group:
+                evaluation.joined[(number, member)] = (plan.total_cost, frozenset(group) - {member})
 
 
 def joined_queries(evaluation: Evaluation) -> list[int]:
@@ -133,7 +186,7 @@ def evaluate_in_context(whatif: WhatIf, evaluation: Evaluation, chosen: list[Can
     with whatif.trial(context) as present:
         names = {h.name: c for c, h in present.items() if h.ok}
         for candidate in others:
-            with whatif.trial([candidate]) as made:
+            with whatif.trial([candidate], real=candidate.expression) as made:
                 if made[candidate].ok:
                     improved |= record_joined(whatif, evaluation, candidate, made[candidate], joined, names)
             if tick:

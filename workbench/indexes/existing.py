@@ -111,3 +111,24 @@ def superseded(candidate, indexes) -> list:
     return [index for index in indexes
             if index.valid and not index.unique and not index.primary
             and covers(wanted, signature(index.definition))]
+
+
+class _ColumnNames(Visitor):
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_ColumnRef(self, ancestors, node):
+        if isinstance(node.fields[-1], ast.String):
+            self.names.add(node.fields[-1].sval)
+
+    def visit_IndexElem(self, ancestors, node):
+        if node.name:
+            self.names.add(node.name)
+
+
+def indexed_columns(definition: str) -> frozenset[str]:
+    """Every column an index's definition depends on: keys, expression inputs, INCLUDE, WHERE
+    (an UPDATE that sets one of them cannot be HOT)."""
+    finder = _ColumnNames()
+    finder(pglast.parse_sql(definition)[0].stmt)
+    return frozenset(finder.names)

@@ -82,6 +82,12 @@ class Candidate:
         found += list(self.include) + list(self.predicate_columns)
         return tuple(dict.fromkeys(found))
 
+    def stands_in_for(self, other: Candidate) -> bool:
+        """Whether this index serves whatever ``other`` serves: same table, method and
+        predicate, and ``other``'s keys are a prefix of its keys."""
+        return (self.table_key == other.table_key and self.method == other.method
+                and self.predicate == other.predicate and self.keys[:len(other.keys)] == other.keys)
+
     def body(self) -> str:
         """``schema.table [USING m] (keys) [INCLUDE (…)] [WHERE …]``: the index without a name."""
         using = f" USING {self.method}" if self.method != "btree" else ""

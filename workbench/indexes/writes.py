@@ -1,0 +1,87 @@
+"""What a new index costs the workload's writes, in the planner's cost units.
+
+The planner costs finding the rows an ``UPDATE`` or ``DELETE`` touches, not writing the index
+entries they cause, so an index on a column that a frequent ``UPDATE`` sets looks free. It is
+not: every row such an update writes gets a new entry in the index, and because an indexed
+column changed the update can no longer be HOT (heap-only), so it writes a new entry into
+every other index of the table as well. Every ``INSERT`` writes one entry per index.
+``DELETE`` writes no index entries (vacuum removes them later), so only its reading is costed.
+
+:data:`ENTRY_COST` is what one index entry costs, as ``benchmarks/index_writes.py`` measures
+it: an ``UPDATE`` takes about 3.6-3.9 µs more per row for each tenant-led btree index it must
+also write, and a sequential scan runs at 270-360 cost units per millisecond on the same
+machine, so an entry is worth about 1.0-1.3 cost units.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .evaluate import Evaluation
+from .existing import indexed_columns
+from .model import Candidate
+
+ENTRY_COST = 1.2
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write statement of the workload: its table, kind, the columns it sets (UPDATE) and
+    the rows the planner expects it to write."""
+
+    number: int
+    table_key: tuple[str, str]
+    kind: str
+    updated: frozenset[str]
+    rows: float
+
+
+def writes_of(evaluation: Evaluation) -> list[Write]:
+    """The workload's INSERT and UPDATE statements that can be planned."""
+    found = []
+    for number, shape in enumerate(evaluation.shapes):
+        plan = evaluation.baseline[number]
+        if shape is None or plan is None or shape.kind not in ("insert", "update") or not shape.accesses:
+            continue
+        target = shape.accesses[0]
+        found.append(Write(number, target.key, shape.kind, frozenset(target.updated), rows_written(plan)))
+    return found
+
+
+def rows_written(plan) -> float:
+    """The rows the planner expects a write statement to write (its ModifyTable's input)."""
+    root = plan.root
+    if root.node_type == "ModifyTable" and root.children:
+        return root.children[0].plan_rows
+    return root.plan_rows
+
+
+def entries(write: Write, candidate: Candidate, schema) -> float:
+    """Index entries per written row that adding ``candidate`` makes ``write`` write."""
+    if write.kind == "insert":
+        return 1.0
+    if not write.updated & set(candidate.columns):
+        return 1.0 if not hot(write, schema) else 0.0
+    return 1.0 if not hot(write, schema) else 1.0 + len(schema.table(write.table_key).indexes)
+
+
+def hot(write: Write, schema) -> bool:
+    """Whether the UPDATE can be HOT with the existing indexes (none of them has a column it sets)."""
+    indexes = schema.table(write.table_key).indexes
+    return not any(write.updated & indexed_columns(index.definition) for index in indexes)
+
+
+def write_costs(evaluation: Evaluation, weight: dict[int, float], schema) -> dict[Candidate, float]:
+    """The write cost each candidate adds, in the chooser's units: per write statement, its
+    weight per unit of its estimated cost (its calls, or its total time per cost unit) times the
+    cost of the index entries it would write. Candidates on tables nobody writes cost nothing."""
+    writes = writes_of(evaluation)
+    found = {}
+    for candidate in evaluation.candidates:
+        total = 0.0
+        for write in writes:
+            base = evaluation.base_cost(write.number)
+            if write.table_key == candidate.table_key and write.number in weight and base:
+                total += weight[write.number] / base * write.rows * entries(write, candidate, schema) * ENTRY_COST
+        if total:
+            found[candidate] = total
+    return found
