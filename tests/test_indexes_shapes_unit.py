@@ -1,0 +1,195 @@
+"""The harder query shapes, read without a server: OR groups, keyset row comparisons, GROUP BY
+keys, join keys with their range or order, stand-ins, merging narrow picks, and write costs."""
+from workbench.catalog import Column, Index, Objects, Schema, Table
+from workbench.indexes import analyse, candidates
+from workbench.indexes.choose import Limits, Selection, weights
+from workbench.indexes.evaluate import Evaluation
+from workbench.indexes.existing import indexed_columns
+from workbench.indexes.merge import merge
+from workbench.indexes.model import Candidate, KeyPart
+from workbench.indexes.sources import Query
+from workbench.indexes.writes import ENTRY_COST, Write, entries, write_costs
+from workbench.plans import Plan, PlanNode
+
+
+def table(name, columns, indexes=()):
+    made = tuple(Index("app", name, index_name, "btree", (), definition) for index_name, definition in indexes)
+    return Table("app", name, "table", "owner", columns=tuple(Column(c, "text") for c in columns), indexes=made)
+
+
+TICKETS = table("tickets", ["id", "org_id", "assignee_id", "requester_id", "status", "created_at", "amount",
+                            "deleted_at", "title"],
+                [("tickets_pkey", "CREATE UNIQUE INDEX tickets_pkey ON app.tickets USING btree (id)")])
+TAGS = table("ticket_tags", ["ticket_id", "tag_id"],
+             [("ticket_tags_pkey", "CREATE UNIQUE INDEX ticket_tags_pkey ON app.ticket_tags USING btree "
+                                   "(ticket_id, tag_id)")])
+NOTES = table("notes", ["id", "ticket_id", "body", "created_at"],
+              [("notes_pkey", "CREATE UNIQUE INDEX notes_pkey ON app.notes USING btree (id)")])
+SCHEMA = Schema("test", "18.0", 180000, Objects(tables=(TICKETS, TAGS, NOTES)))
+
+
+def made(sql):
+    return [c.create_sql() for c in candidates(sql, SCHEMA).candidates]
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+def test_an_or_across_columns_is_a_group_of_arms():
+    access = analyse("SELECT id FROM app.tickets WHERE org_id = 3 AND (assignee_id = 5 OR requester_id = 5)",
+                     SCHEMA).accesses[0]
+    assert [c.sql for c in access.conditions] == ["org_id = 3"]
+    assert [[c.sql for c in arm] for group in access.any_of for arm in group] == [
+        ["assignee_id = 5"], ["requester_id = 5"]]
+
+
+def test_an_or_across_tables_or_with_an_unreadable_arm_is_no_group():
+    across = analyse("SELECT t.id FROM app.tickets t JOIN app.notes n ON n.ticket_id = t.id "
+                     "WHERE t.assignee_id = 5 OR n.body = 'x'", SCHEMA)
+    assert all(not a.any_of and not a.conditions for a in across.accesses)
+    unreadable = analyse("SELECT id FROM app.tickets WHERE assignee_id = 5 OR random() > 0.5", SCHEMA)
+    assert not unreadable.accesses[0].any_of and not unreadable.accesses[0].conditions
+
+
+def test_an_or_on_one_column_stays_an_in_list():
+    access = analyse("SELECT id FROM app.tickets WHERE status = 'a' OR status = 'b'", SCHEMA).accesses[0]
+    assert [c.op for c in access.conditions] == ["in"] and not access.any_of
+
+
+def test_a_keyset_row_comparison_is_a_range_on_its_first_key():
+    access = analyse("SELECT id FROM app.tickets WHERE org_id = $1 AND (created_at, id) < ($2, $3) "
+                     "ORDER BY created_at DESC, id DESC LIMIT 50", SCHEMA).accesses[0]
+    ranges = [c for c in access.conditions if c.op == "range"]
+    assert [(c.key.sql, c.params) for c in ranges] == [("created_at", (2, 3))]
+    flipped = analyse("SELECT id FROM app.tickets WHERE ($1, $2) > (created_at, id)", SCHEMA).accesses[0]
+    assert [c.sql for c in flipped.conditions] == ["(created_at, id) < ($1, $2)"]
+
+
+def test_group_by_keys_of_one_table():
+    access = analyse("SELECT status, count(*), sum(amount) FROM app.tickets WHERE org_id = 3 GROUP BY 1",
+                     SCHEMA).accesses[0]
+    assert [k.sql for k in access.group] == ["status"]
+
+
+# --- candidates -------------------------------------------------------------------------------------
+
+def test_or_group_has_one_index_per_arm_led_by_the_tenant():
+    generated = candidates("SELECT id FROM app.tickets WHERE org_id = 3 AND (assignee_id = 5 OR requester_id = 5)",
+                           SCHEMA)
+    assert [[c.create_sql() for c in group] for group in generated.groups] == [[
+        "CREATE INDEX ON app.tickets (org_id, assignee_id)", "CREATE INDEX ON app.tickets (org_id, requester_id)"]]
+    assert all(member in generated.candidates for member in generated.groups[0])
+
+
+def test_keyset_candidate_follows_the_order():
+    assert "CREATE INDEX ON app.tickets (org_id, created_at, id)" in made(
+        "SELECT id, title FROM app.tickets WHERE org_id = $1 AND (created_at, id) < ($2, $3) "
+        "ORDER BY created_at DESC, id DESC LIMIT 50")
+
+
+def test_report_candidate_groups_and_covers():
+    found = made("SELECT status, count(*), sum(amount) FROM app.tickets WHERE org_id = 3 GROUP BY status")
+    assert "CREATE INDEX ON app.tickets (org_id, status) INCLUDE (amount)" in found
+
+
+def test_join_key_with_the_order_for_lateral_and_with_the_range_for_children():
+    lateral = made("SELECT t.id, n.id FROM app.tickets t CROSS JOIN LATERAL (SELECT id FROM app.notes "
+                   "WHERE ticket_id = t.id ORDER BY created_at DESC LIMIT 3) n WHERE t.org_id = 3")
+    assert "CREATE INDEX ON app.notes (ticket_id, created_at)" in lateral
+    children = made("SELECT n.id FROM app.notes n JOIN app.tickets t ON t.id = n.ticket_id "
+                    "WHERE t.org_id = 3 AND n.created_at >= $1")
+    assert "CREATE INDEX ON app.notes (ticket_id, created_at)" in children
+
+
+def test_reverse_side_of_a_link_table():
+    assert "CREATE INDEX ON app.ticket_tags (tag_id)" in made(
+        "SELECT t.id FROM app.ticket_tags tt JOIN app.tickets t ON t.id = tt.ticket_id WHERE tt.tag_id = 42")
+
+
+# --- choosing ------------------------------------------------------------------------------------------
+
+def key(*names):
+    return tuple(KeyPart(n, columns=(n,)) for n in names)
+
+
+def plan(cost, rows=1.0, node="Seq Scan"):
+    return Plan(PlanNode(0, node, total_cost=cost, plan_rows=rows))
+
+
+def evaluation_of(sqls, costs, sizes, used=None):
+    shapes = [analyse(sql, SCHEMA) for sql in sqls]
+    found = Evaluation([Query(sql) for sql in sqls], shapes, [plan(1000.0) for _ in sqls])
+    found.candidates = list(sizes)
+    for candidate, size in sizes.items():
+        found.made[candidate] = type("Made", (), {"size_bytes": size, "ok": True})()
+    for (number, candidate), cost in costs.items():
+        found.costs[(number, candidate)] = cost
+        found.used[(number, candidate)] = True
+    return found
+
+
+def test_stands_in_for_needs_the_same_keys_first_and_predicate():
+    short = Candidate("app", "tickets", key("org_id", "created_at"))
+    longer = Candidate("app", "tickets", key("org_id", "created_at", "id"), include=("title",))
+    partial = Candidate("app", "tickets", key("org_id", "created_at", "id"), predicate="deleted_at IS NULL")
+    assert longer.stands_in_for(short) and not short.stands_in_for(longer)
+    assert not partial.stands_in_for(short)
+
+
+def test_narrow_picks_merge_into_one_index_that_serves_them_as_well():
+    triage = Candidate("app", "tickets", key("assignee_id"), predicate="status = 'triage'")
+    live = Candidate("app", "tickets", key("assignee_id"), predicate="deleted_at IS NULL")
+    plain = Candidate("app", "tickets", key("assignee_id"))
+    sqls = ["SELECT id FROM app.tickets WHERE assignee_id = 1 AND status = 'triage'",
+            "SELECT id FROM app.tickets WHERE assignee_id = 1 AND deleted_at IS NULL"]
+    evaluation = evaluation_of(sqls, {(0, triage): 5.0, (1, live): 8.0, (0, plain): 5.5, (1, plain): 8.5},
+                               {triage: 1000, live: 9000, plain: 9500})
+    selection = Selection()
+    chosen = merge(evaluation, [triage, live], [triage, live, plain], weights(evaluation), selection)
+    assert chosen == [plain]
+    assert selection.left_out[triage].startswith("merged into app.tickets (assignee_id)")
+
+
+def test_no_merge_when_a_query_would_lose_more_than_the_tolerance():
+    triage = Candidate("app", "tickets", key("assignee_id"), predicate="status = 'triage'")
+    live = Candidate("app", "tickets", key("assignee_id"), predicate="deleted_at IS NULL")
+    plain = Candidate("app", "tickets", key("assignee_id"))
+    sqls = ["SELECT id FROM app.tickets WHERE assignee_id = 1 AND status = 'triage'",
+            "SELECT id FROM app.tickets WHERE assignee_id = 1 AND deleted_at IS NULL"]
+    evaluation = evaluation_of(sqls, {(0, triage): 5.0, (1, live): 8.0, (0, plain): 80.0, (1, plain): 8.0},
+                               {triage: 1000, live: 9000, plain: 9500})
+    assert merge(evaluation, [triage, live], [triage, live, plain], weights(evaluation), Selection()) == [
+        triage, live]
+
+
+# --- writes --------------------------------------------------------------------------------------------
+
+def test_indexed_columns_of_an_existing_index():
+    assert indexed_columns("CREATE INDEX i ON app.t USING btree (lower(email), org_id) INCLUDE (name) "
+                           "WHERE (deleted_at IS NULL)") == {"email", "org_id", "name", "deleted_at"}
+
+
+def test_entries_per_written_row():
+    status = Candidate("app", "tickets", key("status"))
+    other = Candidate("app", "tickets", key("org_id"))
+    update = Write(0, ("app", "tickets"), "update", frozenset({"status"}), 10.0)
+    assert entries(update, status, SCHEMA) == 2.0  # the new index, and the primary key: no longer HOT
+    assert entries(update, other, SCHEMA) == 0.0  # a HOT update writes no index entry
+    assert entries(Write(0, ("app", "tickets"), "insert", frozenset(), 1.0), other, SCHEMA) == 1.0
+
+
+def test_a_frequent_update_outweighs_a_rare_read():
+    status = Candidate("app", "tickets", key("status"))
+    sqls = ["SELECT id FROM app.tickets WHERE status = 'failed'",
+            "UPDATE app.tickets SET status = 'running' WHERE id = 7"]
+    evaluation = evaluation_of(sqls, {(0, status): 10.0}, {status: 1000})
+    evaluation.baseline[1] = Plan(PlanNode(0, "ModifyTable", total_cost=8.0, children=(
+        PlanNode(1, "Index Scan", total_cost=8.0, plan_rows=1.0),)))
+    evaluation.queries[1] = Query(sqls[1], calls=5000)
+    costs = write_costs(evaluation, weights(evaluation), SCHEMA)
+    assert costs[status] == 5000 * 1.0 * 2.0 * ENTRY_COST
+    evaluation.write_cost = costs
+    from workbench.indexes.choose import choose
+
+    selection = choose(evaluation, Limits())
+    assert selection.chosen == []
+    assert selection.left_out[status].startswith("the workload's writes would pay more for it")
