@@ -54,6 +54,8 @@ def test_the_domains_are_there():
 def test_every_file_parses_and_the_workloads_load(domain):
     for name in FILES:
         assert parse_sql(text(domain, name)), name
+    for name in ("workload.sql", "heldback.sql", "expert.sql"):
+        assert text(domain, name).isascii(), f"{name}: queries_from_sql needs ASCII"
     seen, held = workload(domain), heldback(domain)
     assert 14 <= len(seen) <= 16 and 8 <= len(held) <= 10
     for query in seen + held:
