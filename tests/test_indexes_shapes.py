@@ -204,3 +204,28 @@ def test_a_frequent_update_of_the_column_keeps_its_index_out(tracker_dsn):
     assert not any("state" in r.candidate.columns for r in with_writes.recommended)
     reasons = [why for candidate, why in with_writes.left_out if "state" in candidate.columns]
     assert any(why.startswith("the workload's writes would pay more for it") for why in reasons)
+
+
+CASCADE = """
+CREATE TABLE tracker.boards (id bigint PRIMARY KEY, archived_at timestamptz);
+INSERT INTO tracker.boards SELECT g, CASE WHEN g % 1000 = 0 THEN timestamptz '2024-01-01' END
+FROM generate_series(1, 20000) g;
+CREATE TABLE tracker.cards (id bigint PRIMARY KEY,
+                            board_id bigint NOT NULL REFERENCES tracker.boards ON DELETE CASCADE, body text);
+INSERT INTO tracker.cards SELECT g, 1 + g % 20000, 'card' FROM generate_series(1, 200000) g;
+"""
+PURGE_BOARDS = "-- Purge archived boards (their cards go with them)\nDELETE FROM tracker.boards WHERE archived_at IS NOT NULL;\n"
+
+
+def test_a_delete_gets_the_index_its_foreign_key_lookups_need(tracker_dsn):
+    with psycopg.connect(tracker_dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS tracker.cards, tracker.boards")
+        conn.execute(CASCADE)
+        conn.execute("VACUUM ANALYZE tracker.boards, tracker.cards")
+    with workbench.connect(tracker_dsn) as session:
+        advice = advise(session, PURGE_BOARDS)
+    assert [r.candidate.body() for r in advice.recommended] == ["tracker.cards (board_id)"]
+    purge, lookup = advice.queries
+    assert lookup.label.startswith("foreign-key lookup fired by query 1 (Purge archived boards")
+    assert lookup.query.calls == pytest.approx(20, rel=0.5)  # one lookup per deleted board
+    assert purge.speedup > 5  # the DELETE measured with its trigger time

@@ -75,9 +75,21 @@ def test_group_by_keys_of_one_table():
 def test_or_group_has_one_index_per_arm_led_by_the_tenant():
     generated = candidates("SELECT id FROM app.tickets WHERE org_id = 3 AND (assignee_id = 5 OR requester_id = 5)",
                            SCHEMA)
+    assert [[c.create_sql() for c in group] for group in generated.groups] == [
+        ["CREATE INDEX ON app.tickets (org_id, assignee_id)", "CREATE INDEX ON app.tickets (org_id, requester_id)"],
+        ["CREATE INDEX ON app.tickets (assignee_id)", "CREATE INDEX ON app.tickets (requester_id)"]]
+    assert all(member in generated.candidates for group in generated.groups for member in group)
+
+
+def test_an_arm_on_a_mostly_null_column_is_a_partial_index():
+    from workbench.indexes.stats import ColumnStats
+
+    stats = {("app", "tickets", "requester_id"): ColumnStats(-0.01, 8, 0.9, 100000.0)}
+    generated = candidates("SELECT id FROM app.tickets WHERE assignee_id = 5 OR requester_id = 5", SCHEMA,
+                           stats=stats)
     assert [[c.create_sql() for c in group] for group in generated.groups] == [[
-        "CREATE INDEX ON app.tickets (org_id, assignee_id)", "CREATE INDEX ON app.tickets (org_id, requester_id)"]]
-    assert all(member in generated.candidates for member in generated.groups[0])
+        "CREATE INDEX ON app.tickets (assignee_id)",
+        "CREATE INDEX ON app.tickets (requester_id) WHERE requester_id IS NOT NULL"]]
 
 
 def test_keyset_candidate_follows_the_order():
@@ -193,3 +205,13 @@ def test_a_frequent_update_outweighs_a_rare_read():
     selection = choose(evaluation, Limits())
     assert selection.chosen == []
     assert selection.left_out[status].startswith("the workload's writes would pay more for it")
+
+
+def test_a_workload_with_non_ascii_text_is_split_by_characters():
+    from workbench.indexes import queries_from_sql
+
+    found = queries_from_sql("-- Müller's tickets\n-- calls: 10\nSELECT id FROM t WHERE name = 'Jürgen Müller';\n"
+                             "-- Straße\nSELECT 2 FROM t;\n")
+    assert [(q.label, q.sql, q.calls) for q in found] == [
+        ("Müller's tickets", "SELECT id FROM t WHERE name = 'Jürgen Müller'", 10.0),
+        ("Straße", "SELECT 2 FROM t", 1.0)]

@@ -55,6 +55,7 @@ class QueryResult:
     hints: list[str] = field(default_factory=list)
     error: str | None = None
     policy_notes: list[str] = field(default_factory=list)
+    write_note: str | None = None
 
     @property
     def label(self) -> str:
@@ -201,6 +202,7 @@ def query_result(run: Run, number: int, names: dict) -> QueryResult:
     result.indexes = [names[c] for c in dict.fromkeys(used + measured) if c in names]
     result.comparisons = [c for c in confirmation.comparisons if c.number == number]
     result.hints = rewrite_hints(run.queries[number].sql)
+    result.write_note = confirmation.write_notes.get(number)
     if run.role:
         shown = {n: names[c] for n, c in confirmation.names.items() if c in names}
         result.policy_notes = policy_notes(run.schema, run.role, run.shapes[number].kind,

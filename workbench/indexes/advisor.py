@@ -1,7 +1,8 @@
 """Index advice for one query or a whole workload: candidates → what-if → choice → proof → Drafts.
 
-1. Each query is parsed (pglast) and resolved against a schema snapshot; candidates are
-   generated per table access (:mod:`.candidates`), existing indexes taken into account.
+1. Each query is parsed (pglast) and resolved against a schema snapshot; the foreign-key
+   lookups its DELETEs fire join the workload (:mod:`.lookups`); candidates are generated per
+   table access (:mod:`.candidates`), existing indexes taken into account.
 2. Every candidate is costed alone against every query on its table (:mod:`.evaluate`),
    with HypoPG or with real indexes in a rolled-back transaction (:mod:`.whatif`); the
    groups that serve an ``OR`` (one index per arm) are costed together as well.
@@ -35,6 +36,7 @@ from .candidates import Options, generate
 from .choose import Limits, Selection, choose, weights
 from .confirm import Confirmation, confirm
 from .evaluate import Evaluation, evaluate, evaluate_groups, evaluate_in_context
+from .lookups import foreign_key_lookups
 from .model import Candidate
 from .policies import add_policy_conditions
 from .progress import progress_bar
@@ -163,6 +165,12 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
     drop = total is not None if drop_unused is None else drop_unused
     schema = schema or inspect(conn)
     shapes, errors = analyse_all(queries, schema)
+    fires: dict[int, set] = {}
+    for lookup, shape, fired_by in foreign_key_lookups(conn, queries, shapes, schema):
+        queries.append(lookup)
+        shapes.append(shape)
+        for number in fired_by:
+            fires.setdefault(number, set()).update(shape.tables)
     tables = workload_tables(shapes)
     viewers = as_viewers(conn, schema, shapes, as_role, tenants, tenant_columns)
     stats = column_stats(conn, tables)
@@ -175,6 +183,7 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
         tick.expect(len(candidates) + len(proposed.groups))
         evaluation = evaluate(whatif, queries, shapes, list(candidates), errors, tick)
         evaluation.origins = candidates
+        evaluation.fires = fires
         evaluate_groups(whatif, evaluation, proposed.groups, tick)
         evaluation.write_cost = write_costs(evaluation, weights(evaluation), schema)
         unused = find_unused(conn, schema, tables, evaluation.baseline) if drop else []

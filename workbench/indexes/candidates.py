@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..catalog.names import quote_ident
 from .existing import covering_index
 from .model import Candidate, KeyPart
 from .query import Access, Condition, Key, QueryShape
 from .stats import ColumnStats
 
 PARTIAL_OPS = ("null", "not_null", "bool")
+SPARSE_NULLS = 0.5
 CHOICE_OPS = ("eq", "in", "ne")
 
 
@@ -61,7 +63,7 @@ def generate(shape: QueryShape, schema, stats: dict | None = None, options: Opti
         indexes = schema.table((access.schema, access.table)).indexes
         for candidate in access_candidates(access, stats or {}, options):
             add(result, seen, candidate, indexes)
-        for group in or_groups(access, options):
+        for group in or_groups(access, stats or {}, options):
             members = [add(result, seen, member, indexes) for member in group]
             members = tuple(dict.fromkeys(m for m in members if m is not None))
             if len(members) > 1 and members not in result.groups:
@@ -82,24 +84,40 @@ def add(result: Generated, seen: dict, candidate: Candidate, indexes) -> Candida
     return candidate
 
 
-def or_groups(access: Access, options: Options) -> list[list[Candidate]]:
+def or_groups(access: Access, stats: dict, options: Options) -> list[list[Candidate]]:
     """One index per arm of each ``OR`` group: the AND-ed equality keys, then the arm's
-    equality keys and its first range."""
+    equality keys and its first range; and the same without the AND-ed keys (a bare arm index
+    also serves other queries on its column). An arm on a mostly NULL column gets a partial
+    index ``WHERE column IS NOT NULL`` (an equality implies it)."""
     leading = equality_keys(access, {}, options.tenant_columns)
     groups = []
     for arms in access.any_of:
-        group = []
-        for arm in arms:
-            inner = Access(access.schema, access.table, access.alias, access.all_columns, list(arm))
-            keys = equality_keys(inner, {}, options.tenant_columns)
-            keys += [part(c.key) for c in arm if c.op == "range"][:1]
-            if not keys:
-                break
-            keys = relative(leading + keys)[:options.max_keys]
-            group.append(Candidate(access.schema, access.table, tuple(keys), kinds=("equality", "or-branch")))
-        else:
-            groups.append(group)
+        for prefix in ([leading, []] if leading else [[]]):
+            group = [arm_candidate(access, arm, prefix, stats, options) for arm in arms]
+            if all(group):
+                groups.append(group)
     return groups
+
+
+def arm_candidate(access: Access, arm, prefix: list[KeyPart], stats: dict, options: Options) -> Candidate | None:
+    """The index for one OR arm (None when the arm has nothing an index can lead with)."""
+    inner = Access(access.schema, access.table, access.alias, access.all_columns, list(arm))
+    keys = equality_keys(inner, {}, options.tenant_columns)
+    keys += [part(c.key) for c in arm if c.op == "range"][:1]
+    if not keys:
+        return None
+    sparse = [k.columns[0] for k in keys if not k.expression and is_sparse(access, k.columns[0], stats)]
+    predicate = f"{quote_ident(sparse[0])} IS NOT NULL" if sparse else None
+    keys = relative(prefix + keys)[:options.max_keys]
+    return Candidate(access.schema, access.table, tuple(keys), predicate=predicate,
+                     kinds=("equality", "or-branch") + (("partial",) if predicate else ()),
+                     predicate_columns=tuple(sparse[:1]))
+
+
+def is_sparse(access: Access, column: str, stats: dict) -> bool:
+    """Whether most of the column's values are NULL (an index can leave them out)."""
+    found = stats.get((access.schema, access.table, quote_ident(column))) or stats.get((access.schema, access.table, column))
+    return found is not None and found.null_frac >= SPARSE_NULLS
 
 
 def access_candidates(access: Access, stats: dict, options: Options) -> list[Candidate]:

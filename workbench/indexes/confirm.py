@@ -19,7 +19,7 @@ from ..errors import WorkbenchError
 from ..plans import Plan
 from .choose import Limits, Selection, choose
 from .evaluate import Evaluation
-from .measure import Comparison, culprit, measure_after, measure_before, same_plan, time_sample, uses
+from .measure import Comparison, culprit, measure_after, measure_before, same_plan, time_sample, uses, writes
 from .model import Candidate
 from .samples import samples
 from .whatif import WhatIf
@@ -40,6 +40,7 @@ class Confirmation:
     size_method: dict[Candidate, str] = field(default_factory=dict)
     comparisons: list[Comparison] = field(default_factory=list)
     removed: dict[Candidate, str] = field(default_factory=dict)
+    write_notes: dict[int, str] = field(default_factory=dict)
 
 
 def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, measure: bool, runs: int,
@@ -83,7 +84,8 @@ def cases_for(whatif: WhatIf, evaluation: Evaluation, chosen: list[Candidate],
     cache = {} if cache is None else cache
     cases = {}
     for number, shape in enumerate(evaluation.shapes):
-        if shape is None or number in evaluation.errors or not (viewers or tables & set(shape.tables)):
+        read = set(shape.tables) | evaluation.fires.get(number, set()) if shape is not None else set()
+        if shape is None or number in evaluation.errors or not (viewers or tables & read):
             continue
         found = samples(whatif.conn, evaluation.queries[number], shape, cache, tenant_columns, viewers)
         if found:
@@ -103,7 +105,7 @@ def settle(whatif: WhatIf, evaluation: Evaluation, result: Confirmation, *, meas
             measure_after(whatif.conn, result.comparisons, runs, tick)
             suspects = recheck_after(whatif.conn, result.comparisons)
         recheck_before(whatif.conn, suspects)
-        if not drop_one(result, result.selection.benefit, limits):
+        if not drop_one(result, result.selection.benefit, limits, evaluation):
             break
 
 
@@ -156,12 +158,15 @@ def final_plans(whatif: WhatIf, evaluation: Evaluation) -> dict[int, Plan]:
     return plans
 
 
-def drop_one(result: Confirmation, benefit: dict, limits: Limits) -> bool:
+def drop_one(result: Confirmation, benefit: dict, limits: Limits, evaluation: Evaluation) -> bool:
     """Take out one index that slows a case down, else those no plan uses, else those whose
     measured gain is too small; True when the set changed."""
+    result.write_notes = {}
     for comparison in result.comparisons:
         if comparison.slower:
             index = culprit(comparison, result.chosen, result.names, benefit)
+            if index is None and writes(comparison.after.plan):
+                index = write_culprit(evaluation, result, comparison, benefit)
             if index is not None:
                 before, after = comparison.before.median_ms, comparison.after.median_ms
                 result.removed[index] = (f"made query {comparison.number + 1} ({comparison.sample.label}) "
@@ -179,6 +184,39 @@ def drop_one(result: Confirmation, benefit: dict, limits: Limits) -> bool:
         result.removed[index] = reason
         result.chosen.remove(index)
     return bool(dropped)
+
+
+def write_culprit(evaluation: Evaluation, result: Confirmation, comparison: Comparison,
+                  benefit: dict) -> Candidate | None:
+    """For a write made slower by the entries it now writes into the new indexes of its table:
+    the least useful of those indexes, unless the reads they serve gain more time (calls × ms)
+    than the write loses, in which case the write's slowdown is noted as their price."""
+    target = next(node for node in comparison.after.plan.nodes if node.node_type == "ModifyTable")
+    on_table = [c for c in result.chosen if (c.schema, c.table) == (target.schema, target.relation)]
+    if not on_table:
+        return None
+    calls = {n: evaluation.queries[n].calls for n in range(len(evaluation.queries))}
+    loss = (comparison.after.median_ms - comparison.before.median_ms) * calls[comparison.number]
+    gain = sum((c.before.median_ms - c.after.median_ms) * calls[c.number] for c in first_cases(result)
+               if c.number != comparison.number and uses(c, result.names) & set(on_table)
+               and c.before.median_ms is not None and c.after and c.after.median_ms is not None)
+    if gain > loss:
+        result.write_notes[comparison.number] = (
+            f"{comparison.before.median_ms:.2f} ms -> {comparison.after.median_ms:.2f} ms: the price of writing "
+            f"the new indexes of {target.relation}; weighted by the workload's calls, the reads they serve "
+            f"gain {gain / 1000:,.2f} s against {loss / 1000:,.2f} s lost here")
+        return None
+    return min(on_table, key=lambda c: benefit.get(c, 0.0))
+
+
+def first_cases(result: Confirmation) -> list[Comparison]:
+    """Each query's first case (as written), which its calls count for."""
+    seen, found = set(), []
+    for comparison in result.comparisons:
+        if comparison.number not in seen:
+            seen.add(comparison.number)
+            found.append(comparison)
+    return found
 
 
 def unmeasured_use(result: Confirmation, candidate: Candidate) -> str | None:

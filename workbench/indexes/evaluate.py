@@ -23,7 +23,8 @@ from .whatif import Hypothetical, WhatIf
 @dataclass
 class Evaluation:
     """Baseline plans, and per (query number, candidate) the estimated cost and whether it was
-    used; ``write_cost`` is what each candidate adds to the workload's writes (:mod:`.writes`)."""
+    used; ``write_cost`` is what each candidate adds to the workload's writes (:mod:`.writes`);
+    ``fires`` holds the tables a DELETE's foreign-key triggers read (:mod:`.lookups`)."""
 
     queries: list[Query]
     shapes: list[QueryShape | None]
@@ -36,6 +37,7 @@ class Evaluation:
     origins: dict[Candidate, set[int]] = field(default_factory=dict)
     joined: dict[tuple[int, Candidate], tuple[float, frozenset]] = field(default_factory=dict)
     write_cost: dict[Candidate, float] = field(default_factory=dict)
+    fires: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
 
     def base_cost(self, number: int) -> float | None:
         plan = self.baseline[number]

@@ -74,7 +74,7 @@ def advice_dict(advice: Advice) -> dict:
             "query": r.number + 1, "label": r.label, "sql": r.query.sql,
             "cost_before": r.cost_before, "cost_after": r.cost_after, "indexes": r.indexes,
             "measurements": [comparison_dict(c) for c in r.comparisons],
-            "hints": r.hints, "policy_notes": r.policy_notes, "error": r.error,
+            "hints": r.hints, "policy_notes": r.policy_notes, "write_note": r.write_note, "error": r.error,
         } for r in advice.queries],
         "recommended": [{
             "name": r.name, "table": f"{r.candidate.schema}.{r.candidate.table}",
@@ -142,6 +142,7 @@ def advice_text(advice: Advice) -> str:
         lines.append(query_line(result))
         lines += [f"    policy: {note}" for note in result.policy_notes]
         lines += [f"    hint: {hint}" for hint in result.hints]
+        lines += [f"    slower write: {result.write_note}"] if result.write_note else []
     return "\n".join(lines)
 
 

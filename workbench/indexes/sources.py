@@ -49,7 +49,7 @@ class Query:
 def queries_from_sql(text: str, source: str | None = None) -> list[Query]:
     """Every indexable statement of ``text`` (SELECT, UPDATE, DELETE, INSERT…), with its comments."""
     raws = check_sql(text, label=source or "the workload")
-    data = text.encode()
+    data = text  # pglast's offsets count characters, not bytes
     tokens = list(scan(text)) if text.strip() else []
     queries, previous_end = [], 0
     for raw in raws:
@@ -59,9 +59,9 @@ def queries_from_sql(text: str, source: str | None = None) -> list[Query]:
         previous_end = end
         if not isinstance(raw.stmt, INDEXABLE):
             continue
-        sql = data[start:end].decode().strip()
+        sql = data[start:end].strip()
         sql = strip_leading_comments(sql)
-        line = data[:start].count(b"\n") + 1
+        line = data[:start].count("\n") + 1
         queries.append(query_with_notes(sql, comments, f"{source}:{line}" if source else ""))
     return queries
 
@@ -80,19 +80,19 @@ def queries_from_file(path) -> list[Query]:
     return queries
 
 
-def comment_lines(data: bytes, tokens, start: int, end: int) -> list[str]:
-    """The lines of the last block of comments between byte offsets ``start`` and ``end``
+def comment_lines(data: str, tokens, start: int, end: int) -> list[str]:
+    """The lines of the last block of comments between offsets ``start`` and ``end``
     (a blank line ends a block: a file's header is not the first query's label)."""
     lines: list[str] = []
     previous = None
     for token in tokens:
         if token.name not in ("SQL_COMMENT", "C_COMMENT") or not start <= token.start < end:
             continue
-        if start and b"\n" not in data[start:token.start]:
+        if start and "\n" not in data[start:token.start]:
             continue  # a comment after the previous statement, on its line, belongs to it
-        if previous is not None and b"\n\n" in data[previous:token.start].replace(b" ", b""):
+        if previous is not None and "\n\n" in data[previous:token.start].replace(" ", ""):
             lines = []
-        body = data[token.start:token.end + 1].decode()
+        body = data[token.start:token.end + 1]
         body = body[2:] if token.name == "SQL_COMMENT" else body[2:-2]
         lines += [line.strip(" *") for line in body.splitlines() if line.strip(" *")]
         previous = token.end + 1
@@ -104,7 +104,7 @@ def strip_leading_comments(sql: str) -> str:
     tokens = [t for t in scan(sql) if t.name not in ("SQL_COMMENT", "C_COMMENT")]
     if not tokens:
         return sql
-    return sql.encode()[tokens[0].start:tokens[-1].end + 1].decode().strip()
+    return sql[tokens[0].start:tokens[-1].end + 1].strip()
 
 
 def query_with_notes(sql: str, comments: list[str], fallback: str) -> Query:
