@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .choose import Selection
 
 WORKLOAD_TOLERANCE = 0.10
-QUERY_TOLERANCE = 0.05
+QUERY_TOLERANCE = 0.02
 SIZE_SLACK = 0.10
 
 
