@@ -215,3 +215,36 @@ def test_a_workload_with_non_ascii_text_is_split_by_characters():
     assert [(q.label, q.sql, q.calls) for q in found] == [
         ("Müller's tickets", "SELECT id FROM t WHERE name = 'Jürgen Müller'", 10.0),
         ("Straße", "SELECT 2 FROM t", 1.0)]
+
+
+# --- a write made slower by the indexes it now maintains ---------------------------------------------
+
+def write_case(calls_read, calls_write):
+    from workbench.indexes.choose import Selection
+    from workbench.indexes.confirm import Confirmation, write_culprit
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    status = Candidate("app", "tickets", key("status"))
+    sqls = ["SELECT id FROM app.tickets WHERE status = 'failed'",
+            "UPDATE app.tickets SET status = 'done' WHERE created_at < '2024-01-01'"]
+    evaluation = evaluation_of(sqls, {}, {status: 1000})
+    evaluation.queries = [Query(sqls[0], calls=calls_read), Query(sqls[1], calls=calls_write)]
+    read_plan = Plan(PlanNode(0, "Index Scan", index="wb_1", relation="tickets", schema="app"))
+    write_plan = Plan(PlanNode(0, "ModifyTable", relation="tickets", schema="app",
+                               children=(PlanNode(1, "Seq Scan", relation="tickets", schema="app"),)))
+    read = Comparison(0, Sample("as written", sqls[0]), Run(None, 30.0, None), Run(None, 0.1, read_plan))
+    write = Comparison(1, Sample("as written", sqls[1]), Run(None, 100.0, write_plan), Run(None, 300.0, write_plan))
+    result = Confirmation([status], Selection([status]), names={"wb_1": status}, comparisons=[read, write])
+    return write_culprit(evaluation, result, write, {status: 1.0}), result, status
+
+
+def test_a_rare_slower_write_is_the_price_of_reads_that_gain_more():
+    found, result, _ = write_case(calls_read=100, calls_write=1)
+    assert found is None
+    assert result.write_notes[1].startswith("100.00 ms -> 300.00 ms: the price of writing the new indexes of tickets")
+
+
+def test_a_frequent_slower_write_takes_the_index_out():
+    found, result, status = write_case(calls_read=1, calls_write=100)
+    assert found is status and not result.write_notes
