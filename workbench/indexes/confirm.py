@@ -164,9 +164,10 @@ def drop_one(result: Confirmation, benefit: dict, limits: Limits, evaluation: Ev
     result.write_notes = {}
     for comparison in result.comparisons:
         if comparison.slower:
-            index = culprit(comparison, result.chosen, result.names, benefit)
-            if index is None and writes(comparison.after.plan):
+            if writes(comparison.after.plan):
                 index = write_culprit(evaluation, result, comparison, benefit)
+            else:
+                index = culprit(comparison, result.chosen, result.names, benefit)
             if index is not None:
                 before, after = comparison.before.median_ms, comparison.after.median_ms
                 result.removed[index] = (f"made query {comparison.number + 1} ({comparison.sample.label}) "
@@ -188,9 +189,10 @@ def drop_one(result: Confirmation, benefit: dict, limits: Limits, evaluation: Ev
 
 def write_culprit(evaluation: Evaluation, result: Confirmation, comparison: Comparison,
                   benefit: dict) -> Candidate | None:
-    """For a write made slower by the entries it now writes into the new indexes of its table:
-    the least useful of those indexes, unless the reads they serve gain more time (calls × ms)
-    than the write loses, in which case the write's slowdown is noted as their price."""
+    """For a write made slower (by the entries it now writes into the new indexes of its table,
+    even when one of them finds its rows faster): the least useful of those indexes, unless the
+    reads they serve gain more time (calls × ms) than the write loses, in which case the write's
+    slowdown is noted as their price."""
     target = next(node for node in comparison.after.plan.nodes if node.node_type == "ModifyTable")
     on_table = [c for c in result.chosen if (c.schema, c.table) == (target.schema, target.relation)]
     if not on_table:
