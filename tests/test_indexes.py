@@ -85,8 +85,12 @@ def test_equality_then_range_then_order():
         "CREATE INDEX ON app.orders (org_id, customer_id, created_at)",
         "CREATE INDEX ON app.orders (org_id)",
         "CREATE INDEX ON app.orders (customer_id)",
-        "CREATE INDEX ON app.orders (created_at)",
-    ]
+    ]  # no (created_at) alone: inside one tenant the tenant leads
+
+
+def test_a_range_alone_is_a_candidate_without_a_tenant():
+    assert "CREATE INDEX ON app.orders (created_at)" in sqls(
+        "SELECT * FROM app.orders WHERE customer_id = $1 AND created_at >= $2")
 
 
 def test_partial_index_for_a_rare_status():

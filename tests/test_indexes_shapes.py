@@ -229,3 +229,18 @@ def test_a_delete_gets_the_index_its_foreign_key_lookups_need(tracker_dsn):
     assert lookup.label.startswith("foreign-key lookup fired by query 1 (Purge archived boards")
     assert lookup.query.calls == pytest.approx(20, rel=0.5)  # one lookup per deleted board
     assert purge.speedup > 5  # the DELETE measured with its trigger time
+
+
+LATEST_ANYWHERE = "-- Latest issues, all tenants\nSELECT id FROM tracker.issues ORDER BY created_at DESC LIMIT 20;\n"
+LATEST_OF_BIG_TENANT = ("-- Latest issues of the biggest tenant\n"
+                        "SELECT id FROM tracker.issues WHERE org_id = 1 ORDER BY created_at DESC LIMIT 20;\n")
+
+
+def test_a_tenant_query_gets_a_tenant_led_index_though_the_big_tenant_needs_none(tracker_dsn):
+    """(created_at) serves the biggest tenant's latest rows (two in five rows are its), and the
+    smallest tenant's scan every tenant's rows: planned as the smallest tenant too, the tenant leads."""
+    with workbench.connect(tracker_dsn) as session:
+        found = advise(session, LATEST_ANYWHERE + LATEST_OF_BIG_TENANT, measure=False)
+    made = {keys(r) for r in found.recommended}
+    assert ("created_at",) in made
+    assert any(k[:2] == ("org_id", "created_at") for k in made)

@@ -41,6 +41,7 @@ from .model import Candidate
 from .policies import add_policy_conditions
 from .progress import progress_bar
 from .query import QueryShape, analyse
+from .samples import smallest_tenant
 from .sources import Query, queries_from_sql
 from .stats import column_stats, table_activity
 from .unused import Unused, droppable, index_scans, is_used, kept_bytes, used_names
@@ -122,6 +123,19 @@ def generate_all(shapes, schema, stats, options: Options) -> Proposed:
     return proposed
 
 
+def smallest_tenants(conn, queries, shapes, errors, tenant_columns) -> dict:
+    """{query number: the query as its smallest tenant runs it}, for the queries that pick one
+    tenant (see :func:`.evaluate.evaluate`)."""
+    found, cache = {}, {}
+    for number, (query, shape) in enumerate(zip(queries, shapes)):
+        if shape is None or number in errors:
+            continue
+        sample = smallest_tenant(conn, query, shape, cache, tenant_columns)
+        if sample is not None:
+            found[number] = sample
+    return found
+
+
 def workload_tables(shapes) -> list[tuple[str, str]]:
     """The tables the workload reads, each once, in order of appearance."""
     return list(dict.fromkeys(t for shape in shapes if shape for t in shape.tables))
@@ -181,7 +195,8 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
         proposed = generate_all(shapes, schema, stats, options)
         candidates, covered = proposed.origins, proposed.covered
         tick.expect(len(candidates) + len(proposed.groups))
-        evaluation = evaluate(whatif, queries, shapes, list(candidates), errors, tick)
+        smallest = smallest_tenants(conn, queries, shapes, errors, tenant_columns) if tenants and not viewers else {}
+        evaluation = evaluate(whatif, queries, shapes, list(candidates), errors, tick, smallest)
         evaluation.origins = candidates
         evaluation.fires = fires
         evaluate_groups(whatif, evaluation, proposed.groups, tick)

@@ -163,9 +163,11 @@ def key_variants(access: Access, stats: dict,
         variants.append((equal + order + trailing, ("equality", "order")))
     if access.group:
         variants.append((equal + [part(k) for k in access.group], ("equality", "group")))
-    singles = [k for k in equal if not is_constant_key(access, k)] + [part(k) for k in ranges[:1]]
-    variants += [([k], ("single",)) for k in singles]
     tenant = [k for k in equal if is_tenant_key(k, tenant_columns)]
+    # A range alone, inside one tenant, serves the big tenants and leaves the small ones scanning
+    # every tenant's rows in the range: the tenant leads instead (the variants above).
+    singles = [k for k in equal if not is_constant_key(access, k)] + [part(k) for k in ranges[:1] if not tenant]
+    variants += [([k], ("single",)) for k in singles]
     for key in distinct_keys(access.joins):
         variants.append(([part(key)], ("join",)))
         if order:

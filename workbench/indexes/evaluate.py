@@ -38,6 +38,7 @@ class Evaluation:
     joined: dict[tuple[int, Candidate], tuple[float, frozenset]] = field(default_factory=dict)
     write_cost: dict[Candidate, float] = field(default_factory=dict)
     fires: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
+    smallest: dict = field(default_factory=dict)
 
     def base_cost(self, number: int) -> float | None:
         plan = self.baseline[number]
@@ -110,11 +111,16 @@ def baseline(whatif: WhatIf, queries: list[Query], shapes: list[QueryShape | Non
 
 def evaluate(whatif: WhatIf, queries: list[Query], shapes: list[QueryShape | None],
              candidates: list[Candidate], errors: dict[int, str] | None = None,
-             tick: Callable[[str], None] | None = None) -> Evaluation:
-    """Plan every query against every candidate of a table it reads, one candidate at a time."""
+             tick: Callable[[str], None] | None = None, smallest: dict | None = None) -> Evaluation:
+    """Plan every query against every candidate of a table it reads, one candidate at a time.
+    A query that picks one tenant is also planned as its smallest tenant (``smallest``: query
+    number → Sample), and a candidate's cost for it is the mean of the two, relative to each
+    one's cost without new indexes: an index that serves only the big tenants (a range alone,
+    where the tenant should lead) is worth half as much."""
     errors = dict(errors or {})
     result = Evaluation(queries, shapes, baseline(whatif, queries, shapes, errors), errors,
                         list(candidates))
+    result.smallest = smallest_baseline(whatif, smallest or {}, result)
     for candidate in candidates:
         with whatif.trial([candidate], real=candidate.expression) as made:
             result.made[candidate] = made[candidate]
@@ -125,14 +131,38 @@ def evaluate(whatif: WhatIf, queries: list[Query], shapes: list[QueryShape | Non
     return result
 
 
+def smallest_baseline(whatif: WhatIf, smallest: dict, result: Evaluation) -> dict:
+    """{query number: (its smallest tenant's Sample, that case's cost without new indexes)}."""
+    found = {}
+    for number, sample in smallest.items():
+        if result.baseline[number] is None:
+            continue
+        try:
+            found[number] = (sample, whatif.plan(sample.sql, sample.params).total_cost)
+        except WorkbenchError:
+            continue
+    return found
+
+
 def record(whatif: WhatIf, result: Evaluation, candidate: Candidate, made: Hypothetical) -> None:
     for number in result.relevant(candidate):
         try:
             plan = whatif.plan(result.queries[number])
         except WorkbenchError:
             continue
-        result.costs[(number, candidate)] = min(plan.total_cost, result.base_cost(number))
-        result.used[(number, candidate)] = made.name in plan.indexes_used()
+        base, cost = result.base_cost(number), plan.total_cost
+        used = made.name in plan.indexes_used()
+        if number in result.smallest:
+            sample, small_base = result.smallest[number]
+            try:
+                small = whatif.plan(sample.sql, sample.params)
+            except WorkbenchError:
+                small = None
+            if small is not None and small_base:
+                cost = base * (min(cost, base) / base + min(small.total_cost, small_base) / small_base) / 2
+                used = used or made.name in small.indexes_used()
+        result.costs[(number, candidate)] = min(cost, base)
+        result.used[(number, candidate)] = used
 
 
 def evaluate_groups(whatif: WhatIf, evaluation: Evaluation, groups: dict[tuple[Candidate, ...], set[int]],

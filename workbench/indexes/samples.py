@@ -185,6 +185,13 @@ def tenant_samples(query: Query, shape: QueryShape, tenant: Tenant, values: dict
     return result
 
 
+def smallest_tenant(target, query: Query, shape: QueryShape, tenants: dict,
+                    tenant_columns: tuple[str, ...]) -> Sample | None:
+    """The query as the smallest tenant would run it (None when it picks no tenant)."""
+    found = samples(target, query, shape, tenants, tenant_columns)
+    return next((s for s in found if s.label.startswith("smallest tenant")), None)
+
+
 def viewer_samples(query: Query, shape: QueryShape, values: dict | None, viewers) -> list[Sample]:
     """The query with its parameter values, once as each viewer."""
     if values is None:
