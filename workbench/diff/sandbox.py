@@ -101,17 +101,28 @@ def drop_database(server: str, name: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+# Client sessions on a database, other than this one (autovacuum workers are stopped by the copy).
+SESSIONS_ON = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = %s AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+"""
+
+
 def create(server: str, name: str, original: Schema, template: str | None) -> None:
     """Create the copy: from ``template`` (rows included) or from the snapshot (schema only)."""
     with psycopg.connect(server, autocommit=True) as conn:
         if template:
+            in_use = WorkbenchError(
+                f"cannot copy {template} with its rows: other sessions are connected to it",
+                hint="close them, or use sandbox(session) without data=True (schema only)")
+            # Said at once: PostgreSQL itself waits 5 s for them to leave before it refuses.
+            if conn.execute(SESSIONS_ON, [template]).fetchone()[0]:
+                raise in_use
             try:
                 conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                     sql.Identifier(name), sql.Identifier(template)))
             except psycopg.errors.ObjectInUse:
-                raise WorkbenchError(
-                    f"cannot copy {template} with its rows: other sessions are connected to it",
-                    hint="close them, or use sandbox(session) without data=True (schema only)") from None
+                raise in_use from None
             return
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     dsn = with_database(server, name)
