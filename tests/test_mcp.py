@@ -19,6 +19,7 @@ import pytest
 from mcp import ClientSession, StdioServerParameters, stdio_client
 
 from workbench import embedded, inspect
+from workbench.dsn import with_database
 from workbench.migrations import ScriptHistory
 from workbench.samples import ensure_demo
 from workbench.session import Session
@@ -104,10 +105,21 @@ def admin() -> str:
     return embedded.server_dsn("postgres")
 
 
-def nursery_copy(admin: str):
+@pytest.fixture(scope="module")
+def small_nursery(admin) -> str:
+    """The nursery demo at a small scale, built once: the servers' databases are copies of it."""
     name = f"wb_mcp_{uuid.uuid4().hex[:10]}"
-    dsn = ensure_demo(admin, "nursery", scale=0.02, progress=False, database=name)
-    return name, dsn
+    ensure_demo(admin, "nursery", scale=0.02, progress=False, database=name)
+    yield name
+    drop(admin, name)
+
+
+def nursery_copy(admin: str, template: str):
+    """A copy of ``template`` (nobody connects to it, so CREATE DATABASE … TEMPLATE may copy it)."""
+    name = f"wb_mcp_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name, with_database(admin, name)
 
 
 def drop(admin: str, name: str) -> None:
@@ -125,15 +137,15 @@ def migrations(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reading_dsn(admin):
-    name, dsn = nursery_copy(admin)
+def reading_dsn(admin, small_nursery):
+    name, dsn = nursery_copy(admin, small_nursery)
     yield dsn
     drop(admin, name)
 
 
 @pytest.fixture(scope="module")
-def applying_dsn(admin):
-    name, dsn = nursery_copy(admin)
+def applying_dsn(admin, small_nursery):
+    name, dsn = nursery_copy(admin, small_nursery)
     yield dsn
     drop(admin, name)
 
