@@ -16,7 +16,7 @@ from workbench.drafts.dryrun import dry_run
 from workbench.indexes import advise, queries_from_pg_stat_statements
 from workbench.indexes.existing import covering_index
 from workbench.indexes.stats import extensions
-from workbench.testing import DEBIAN_PG15, scratch_database, throwaway_cluster
+from workbench.testing import DEBIAN_PG15, load_sql, scratch_database, throwaway_cluster
 
 SHOP = """
 CREATE SCHEMA shop;
@@ -51,18 +51,11 @@ SELECT id FROM shop.orders WHERE org_id = 7 ORDER BY created_at DESC LIMIT 10;
 """
 
 
-def load(dsn: str, sql: str) -> None:
-    """Run the set-up SQL, then VACUUM ANALYZE (which needs a statement of its own)."""
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql)
-        conn.execute("VACUUM ANALYZE")
-
-
 @pytest.fixture(scope="module", params=["pg18", "pg15"])
 def shop_dsn(request):
     admin = request.getfixturevalue(request.param)
     with scratch_database(admin) as dsn:
-        load(dsn, SHOP)
+        load_sql(dsn, SHOP)
         yield dsn
 
 
@@ -164,7 +157,7 @@ def test_an_index_that_would_slow_a_query_is_not_recommended(scratch_dsn):
     the heap, slows no query and takes its place."""
     with workbench.connect(scratch_dsn) as session:
         session.conn.execute("CREATE SCHEMA shop")
-        load(scratch_dsn, TRAP)
+        load_sql(scratch_dsn, TRAP)
         estimated = advise(session, [LATEST, TRAPPED], measure=False)
         assert [r.candidate.body() for r in estimated.recommended] == ["shop.events (created_at)"]
         measured = advise(session, [LATEST, TRAPPED], measure=True)
@@ -202,7 +195,7 @@ def stat_statements_dsn():
         restart(admin)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION pg_stat_statements")
-        load(admin, SHOP)
+        load_sql(admin, SHOP)
         yield admin
 
 

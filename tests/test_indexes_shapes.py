@@ -11,7 +11,7 @@ import pytest
 
 import workbench
 from workbench.indexes import Limits, advise
-from workbench.testing import scratch_database
+from workbench.testing import load_sql, scratch_database
 
 TRACKER = """
 CREATE SCHEMA tracker;
@@ -79,17 +79,11 @@ SHAPES = {
 NUMBER = {name: number for number, name in enumerate(SHAPES)}
 
 
-def load(dsn: str, sql: str) -> None:
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql)
-        conn.execute("VACUUM ANALYZE")
-
-
 @pytest.fixture(scope="module", params=["pg18", "pg15"])
 def tracker_dsn(request):
     admin = request.getfixturevalue(request.param)
     with scratch_database(admin) as dsn:
-        load(dsn, TRACKER)
+        load_sql(dsn, TRACKER)
         yield dsn
 
 

@@ -74,6 +74,13 @@ def throwaway_cluster(bin_dir: Path = DEBIAN_PG15) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def load_sql(dsn: str, text: str) -> None:
+    """Run set-up SQL on ``dsn``, then VACUUM ANALYZE (which needs a statement of its own)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(text)
+        conn.execute("VACUUM ANALYZE")
+
+
 @contextmanager
 def scratch_database(admin_dsn: str, prefix: str = "wb_scratch") -> Iterator[str]:
     """Create an empty database next to ``admin_dsn``, yield its DSN, drop it after."""

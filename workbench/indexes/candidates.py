@@ -116,7 +116,7 @@ def arm_candidate(access: Access, arm, prefix: list[KeyPart], stats: dict, optio
 
 def is_sparse(access: Access, column: str, stats: dict) -> bool:
     """Whether most of the column's values are NULL (an index can leave them out)."""
-    found = stats.get((access.schema, access.table, quote_ident(column))) or stats.get((access.schema, access.table, column))
+    found = stats.get((access.schema, access.table, column))
     return found is not None and found.null_frac >= SPARSE_NULLS
 
 
