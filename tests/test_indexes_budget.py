@@ -11,7 +11,8 @@ import psycopg
 import pytest
 
 import workbench
-from tests.test_indexes_server import SHOP, WORKLOAD, load
+from tests.test_indexes_server import SHOP, WORKLOAD
+from workbench.testing import load_sql
 from workbench.drafts.dryrun import dry_run
 from workbench.indexes import advise
 from workbench.indexes.curve import kept_size
@@ -28,7 +29,7 @@ CREATE INDEX customers_name_idx ON shop.customers (name);
 def shop_dsn(request):
     admin = request.getfixturevalue(request.param)
     with scratch_database(admin) as dsn:
-        load(dsn, SHOP + UNUSED)
+        load_sql(dsn, SHOP + UNUSED)
         yield dsn
 
 
