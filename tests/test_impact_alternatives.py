@@ -31,7 +31,7 @@ CREATE TABLE shop.orders (id int PRIMARY KEY, customer_id int, qty int NOT NULL 
 CREATE TABLE shop.events (id int, order_id int) PARTITION BY RANGE (id);
 CREATE TABLE shop.events_1 PARTITION OF shop.events FOR VALUES FROM (0) TO (1000000);
 INSERT INTO shop.customers SELECT g, 'c' || g, 'c' || g || '@example.com' FROM generate_series(1, 2000) g;
-INSERT INTO shop.orders SELECT g, 1 + g % 2000, 1 + g % 9, 'o' || g, NULL FROM generate_series(1, 20000) g;
+INSERT INTO shop.orders SELECT g, 1 + g % 2000, 1 + g % 9, 'o' || g, NULL FROM generate_series(1, 100000) g;
 ANALYZE;
 """
 ORDERS, CUSTOMERS = "shop.orders", "shop.customers"
@@ -168,7 +168,7 @@ def test_create_index_concurrently_is_reported_as_not_traced_with_its_documented
 def test_a_volatile_default_is_backfilled_in_batches(compared):
     found = compared["volatile default"]
     (run,) = found.batch_runs
-    assert (run.table, run.batch_rows, run.batches) == (ORDERS, 10_000, 2)
+    assert (run.table, run.batch_rows, run.batches) == (ORDERS, 10_000, 10)
     batch = found.safer_trace[run.statement - 1]
     assert batch.kind == "UpdateStmt" and not batch.blocking_locks and batch.rewrites == ()
     first = found.safer_trace[0]
