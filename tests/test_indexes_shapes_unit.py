@@ -1,5 +1,7 @@
 """The harder query shapes, read without a server: OR groups, keyset row comparisons, GROUP BY
 keys, join keys with their range or order, stand-ins, merging narrow picks, and write costs."""
+import pytest
+
 from workbench.catalog import Column, Index, Objects, Schema, Table
 from workbench.indexes import analyse, candidates
 from workbench.indexes.choose import Limits, Selection, weights
@@ -248,3 +250,66 @@ def test_a_rare_slower_write_is_the_price_of_reads_that_gain_more():
 def test_a_frequent_slower_write_takes_the_index_out():
     found, result, status = write_case(calls_read=1, calls_write=100)
     assert found is status and not result.write_notes
+
+
+# --- what generalizes beyond the queries seen -------------------------------------------------------------
+
+def test_a_range_on_a_mostly_null_column_gets_a_partial_index_of_the_rows_with_a_value():
+    from workbench.indexes.stats import ColumnStats
+
+    purge = "DELETE FROM app.tickets WHERE deleted_at < '2024-01-01'"
+    sparse = {("app", "tickets", "deleted_at"): ColumnStats(-0.01, 8, 0.95, 100000.0)}
+    assert "CREATE INDEX ON app.tickets (deleted_at) WHERE deleted_at IS NOT NULL" in \
+        [c.create_sql() for c in candidates(purge, SCHEMA, stats=sparse).candidates]
+    dense = {("app", "tickets", "deleted_at"): ColumnStats(-0.01, 8, 0.1, 100000.0)}
+    assert not any(c.predicate for c in candidates(purge, SCHEMA, stats=dense).candidates)
+
+
+def linked_schema(note_indexes=()):
+    """SCHEMA with notes.ticket_id a foreign key to tickets, and ``note_indexes`` on notes."""
+    from dataclasses import replace
+
+    from workbench.catalog.model import ForeignKey
+
+    fk = ForeignKey("app", "notes", "notes_ticket_id_fkey", "foreign key", ("ticket_id",),
+                    ref_schema="app", ref_table="tickets", ref_columns=("id",))
+    notes = replace(NOTES, constraints=(fk,), indexes=NOTES.indexes + tuple(note_indexes))
+    return Schema("test", "18.0", 180000, Objects(tables=(TICKETS, TAGS, notes)))
+
+
+def test_a_join_through_a_foreign_key_becomes_a_path_of_the_workload():
+    from workbench.indexes.navigation import NAVIGATION_SHARE, navigation_paths
+
+    schema = linked_schema()
+    sqls = ["SELECT t.id FROM app.tickets t WHERE t.org_id = 3 AND EXISTS "
+            "(SELECT 1 FROM app.notes n WHERE n.ticket_id = t.id AND n.body = 'x')",
+            "SELECT n.id FROM app.notes n JOIN app.tickets t ON t.id = n.ticket_id WHERE t.status = 'open'",
+            "SELECT id FROM app.notes WHERE body = 'x'"]
+    queries = [Query(sql, calls=calls) for sql, calls in zip(sqls, (100, 300, 5000))]
+    (path, shape, walkers), = navigation_paths(queries, [analyse(sql, schema) for sql in sqls], schema)
+    assert path.sql == "SELECT 1 FROM app.notes WHERE ticket_id = $1" and walkers == {0, 1}
+    assert path.calls == pytest.approx(NAVIGATION_SHARE * 400)
+    assert "notes_ticket_id_fkey" in path.label and "queries 1, 2" in path.label
+    assert shape.accesses[0].conditions[0].sql == "ticket_id = $1"
+
+
+def test_a_path_an_index_already_leads_with_or_a_join_on_no_foreign_key_is_no_path():
+    from workbench.indexes.navigation import navigation_paths
+
+    indexed = linked_schema([Index("app", "notes", "notes_ticket_idx", "btree", ("ticket_id", "created_at"),
+                                   "CREATE INDEX notes_ticket_idx ON app.notes USING btree (ticket_id, created_at)")])
+    walk = "SELECT n.id FROM app.notes n JOIN app.tickets t ON t.id = n.ticket_id WHERE t.status = 'open'"
+    assert navigation_paths([Query(walk)], [analyse(walk, indexed)], indexed) == []
+    no_key = "SELECT t.id FROM app.ticket_tags tt JOIN app.tickets t ON t.id = tt.tag_id WHERE t.org_id = 3"
+    assert navigation_paths([Query(no_key)], [analyse(no_key, SCHEMA)], SCHEMA) == []
+
+
+def test_a_rare_statement_weighs_at_least_a_share_of_the_average_one():
+    from workbench.indexes.choose import RARE_SHARE
+
+    sqls = ["SELECT id FROM app.tickets WHERE status = 'failed'", "DELETE FROM app.tickets WHERE deleted_at < now()"]
+    evaluation = evaluation_of(sqls, {}, {})
+    evaluation.queries[0] = Query(sqls[0], calls=10000)
+    found = weights(evaluation)
+    assert found[0] == 10000 * 1000.0
+    assert found[1] == pytest.approx(RARE_SHARE * (10000 * 1000.0 + 1000.0) / 2)

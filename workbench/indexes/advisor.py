@@ -1,7 +1,8 @@
 """Index advice for one query or a whole workload: candidates → what-if → choice → proof → Drafts.
 
 1. Each query is parsed (pglast) and resolved against a schema snapshot; the foreign-key
-   lookups its DELETEs fire join the workload (:mod:`.lookups`); candidates are generated per
+   lookups its DELETEs fire join the workload (:mod:`.lookups`), and so do the foreign keys
+   its queries join through (:mod:`.navigation`); candidates are generated per
    table access (:mod:`.candidates`), existing indexes taken into account.
 2. Every candidate is costed alone against every query on its table (:mod:`.evaluate`),
    with HypoPG or with real indexes in a rolled-back transaction (:mod:`.whatif`); the
@@ -25,7 +26,7 @@ tenants (:mod:`.viewers`), and the policies' filters join each query's condition
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..catalog import inspect
 from ..errors import WorkbenchError
@@ -38,6 +39,7 @@ from .confirm import Confirmation, confirm
 from .evaluate import Evaluation, evaluate, evaluate_groups, evaluate_in_context
 from .lookups import foreign_key_lookups
 from .model import Candidate
+from .navigation import navigation_paths
 from .policies import add_policy_conditions
 from .progress import progress_bar
 from .query import QueryShape, analyse
@@ -168,6 +170,29 @@ def still_unused(unused: list[Unused], confirmation: Confirmation, baseline) -> 
     return [u for u in unused if not is_used(u.index, used)]
 
 
+def add_foreign_key_paths(conn, queries: list[Query], shapes: list, schema) -> dict[int, set]:
+    """Append the foreign-key lookups the DELETEs fire and the foreign keys the queries join
+    through to the workload (one query per path, calls added up); returns {DELETE's number:
+    the tables its lookups read}."""
+    fires: dict[int, set] = {}
+    synthetic: dict[str, int] = {}
+    lookups = foreign_key_lookups(conn, queries, shapes, schema)
+    for path, shape, fired_by in lookups:
+        synthetic[path.sql] = len(queries)
+        queries.append(path)
+        shapes.append(shape)
+        for number in fired_by:
+            fires.setdefault(number, set()).update(shape.tables)
+    for path, shape, _ in navigation_paths(queries, shapes, schema):
+        if path.sql in synthetic:
+            known = queries[synthetic[path.sql]]
+            queries[synthetic[path.sql]] = replace(known, calls=known.calls + path.calls)
+            continue
+        queries.append(path)
+        shapes.append(shape)
+    return fires
+
+
 def run_advice(target, queries, *, method: str = "auto", measure: bool = True, runs: int = 3,
                limits: Limits = Limits(), tenants=True, progress: bool = False, schema=None,
                max_size=None, drop_unused: bool | None = None, as_role: str | None = None) -> Run:
@@ -179,12 +204,7 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
     drop = total is not None if drop_unused is None else drop_unused
     schema = schema or inspect(conn)
     shapes, errors = analyse_all(queries, schema)
-    fires: dict[int, set] = {}
-    for lookup, shape, fired_by in foreign_key_lookups(conn, queries, shapes, schema):
-        queries.append(lookup)
-        shapes.append(shape)
-        for number in fired_by:
-            fires.setdefault(number, set()).update(shape.tables)
+    fires = add_foreign_key_paths(conn, queries, shapes, schema)
     tables = workload_tables(shapes)
     viewers = as_viewers(conn, schema, shapes, as_role, tenants, tenant_columns)
     stats = column_stats(conn, tables)

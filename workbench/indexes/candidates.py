@@ -135,9 +135,27 @@ def access_candidates(access: Access, stats: dict, options: Options) -> list[Can
             found += [with_predicate_columns(c, fixed) for c in
                       [make(access, partial_keys, kinds, options, predicate),
                        *covering(access, partial_keys, kinds, fixed, options, predicate)]]
+    found = with_sparse_variant(access, found, stats)
     found += trigram_candidates(access, options)
     unique = list({c.identity: c for c in reversed(found) if c.keys}.values())[::-1]
     return unique[:options.max_per_access]
+
+
+def with_sparse_variant(access: Access, found: list[Candidate], stats: dict) -> list[Candidate]:
+    """``found`` with, right after the first candidate led by a mostly NULL column the query
+    compares (``deleted_at < …``), the same as a partial index ``WHERE column IS NOT NULL``:
+    the comparison implies it, and the index holds only the few rows that have a value."""
+    compared = {c.key.sql for c in access.conditions if c.op in ("eq", "in", "range") and not c.key.expression}
+    for position, candidate in enumerate(found):
+        first = candidate.keys[0] if candidate.keys else None
+        if (candidate.predicate is None and first is not None and not first.expression
+                and first.sql in compared and is_sparse(access, first.columns[0], stats)):
+            column = first.columns[0]
+            variant = replace(candidate, predicate=f"{quote_ident(column)} IS NOT NULL",
+                              kinds=tuple(dict.fromkeys((*candidate.kinds, "partial"))),
+                              predicate_columns=(column,))
+            return found[:position + 1] + [variant] + found[position + 1:]
+    return found
 
 
 def with_predicate_columns(candidate: Candidate, fixed: list[Condition]) -> Candidate:

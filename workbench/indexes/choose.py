@@ -3,7 +3,10 @@ within a size budget, the better of that and an exact search over the top candid
 (:mod:`.budget`).
 
 A query's weight is what it costs the server in total: its total time from
-``pg_stat_statements`` when known, else its calls times its estimated cost. The benefit of
+``pg_stat_statements`` when known, else its calls times its estimated cost. Every statement
+weighs at least :data:`RARE_SHARE` of the average statement: the nightly job that scans a big
+table for a handful of rows holds its locks for that whole scan, and a tiny index fixes it, so
+it must not vanish in the totals. The benefit of
 an index is the weighted share of cost it removes, assuming a query's cost with several new
 indexes is its cost with the best of them (what the planner does for one table), less what it
 adds to the workload's INSERTs and UPDATEs (:mod:`.writes`). Indexes that must be present
@@ -13,12 +16,15 @@ are merged (:mod:`.merge`).
 """
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 
 from .budget import best_within, exact_pool, set_costs, set_gain
 from .evaluate import Evaluation
 from .merge import merge
 from .model import Candidate
+
+RARE_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,8 @@ def weights(evaluation: Evaluation) -> dict[int, float]:
         if base is None or number in evaluation.errors:
             continue
         found[number] = query.total_ms if query.total_ms is not None else query.calls * base
-    return found
+    least = RARE_SHARE * statistics.fmean(found.values()) if found else 0.0
+    return {number: max(weight, least) for number, weight in found.items()}
 
 
 def gain(evaluation: Evaluation, members: list[Candidate], chosen: list[Candidate],
