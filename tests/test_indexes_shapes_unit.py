@@ -175,6 +175,20 @@ def test_no_merge_when_a_query_would_lose_more_than_the_tolerance():
         triage, live]
 
 
+def test_no_merge_when_an_already_fast_query_would_become_many_times_slower():
+    """Within 2% of the cost without indexes, but from 5 to 18: a directory read in index order
+    turned into a sort of the tenant's rows."""
+    triage = Candidate("app", "tickets", key("assignee_id"), predicate="status = 'triage'")
+    live = Candidate("app", "tickets", key("assignee_id"), predicate="deleted_at IS NULL")
+    plain = Candidate("app", "tickets", key("assignee_id"))
+    sqls = ["SELECT id FROM app.tickets WHERE assignee_id = 1 AND status = 'triage'",
+            "SELECT id FROM app.tickets WHERE assignee_id = 1 AND deleted_at IS NULL"]
+    evaluation = evaluation_of(sqls, {(0, triage): 5.0, (1, live): 500.0, (0, plain): 18.0, (1, plain): 500.0},
+                               {triage: 1000, live: 9000, plain: 9500})
+    assert merge(evaluation, [triage, live], [triage, live, plain], weights(evaluation), Selection()) == [
+        triage, live]
+
+
 # --- writes --------------------------------------------------------------------------------------------
 
 def test_indexed_columns_of_an_existing_index():
@@ -313,3 +327,41 @@ def test_a_rare_statement_weighs_at_least_a_share_of_the_average_one():
     found = weights(evaluation)
     assert found[0] == 10000 * 1000.0
     assert found[1] == pytest.approx(RARE_SHARE * (10000 * 1000.0 + 1000.0) / 2)
+
+
+def test_a_partial_index_costs_writes_only_for_the_rows_it_holds():
+    rare = Candidate("app", "tickets", key("created_at"), predicate="status = 'failed'", predicate_columns=("status",))
+    insert = Write(0, ("app", "tickets"), "insert", frozenset(), 1.0)
+    assert entries(insert, rare, SCHEMA, share=0.02) == 0.02
+    update = Write(0, ("app", "tickets"), "update", frozenset({"status"}), 1.0)
+    assert entries(update, rare, SCHEMA, share=0.02) == 1.02  # not HOT: the primary key's entry too
+
+
+def test_an_update_loses_hot_once_and_then_writes_every_new_index():
+    from workbench.indexes.writes import Charge, Upkeep
+
+    update = Write(0, ("app", "tickets"), "update", frozenset({"status"}), 1.0)
+    upkeep = Upkeep((Charge(update, 10.0, 1, True),), {})
+    status = Candidate("app", "tickets", key("status"))
+    status_date = Candidate("app", "tickets", key("status", "created_at"))
+    tenant = Candidate("app", "tickets", key("org_id"))
+    assert upkeep.cost([tenant]) == 0.0  # still HOT
+    assert upkeep.cost([status]) == 10.0 * 2  # its entry, and the primary key's
+    assert upkeep.cost([status, status_date]) == 10.0 * 3  # not 4: HOT is lost once
+    assert upkeep.cost([status, tenant]) == 10.0 * 3  # no longer HOT, the tenant index is written too
+    partial = Candidate("app", "tickets", key("created_at"), predicate="org_id = 3", predicate_columns=("org_id",))
+    assert Upkeep((Charge(update, 10.0, 1, True),), {partial: 0.25}).cost([status, partial]) == 10.0 * 2.25
+
+
+def test_the_upkeep_of_a_cheap_frequent_write_is_paid_by_its_calls_not_the_rare_floor():
+    sqls = ["SELECT id FROM app.tickets WHERE status = 'failed'", "UPDATE app.tickets SET status = 'x' WHERE id = 7"]
+    evaluation = evaluation_of(sqls, {}, {})
+    evaluation.baseline[1] = Plan(PlanNode(0, "ModifyTable", total_cost=8.0, children=(
+        PlanNode(1, "Index Scan", total_cost=8.0, plan_rows=1.0),)))
+    evaluation.queries[0] = Query(sqls[0], calls=1000)
+    evaluation.queries[1] = Query(sqls[1], calls=100)
+    assert weights(evaluation)[1] > 100 * 8.0  # as a read it counts at least a share of the average
+    assert weights(evaluation, least_share=0.0)[1] == 100 * 8.0
+    status = Candidate("app", "tickets", key("status"))
+    evaluation.candidates = [status]
+    assert write_costs(evaluation, weights(evaluation, least_share=0.0), SCHEMA)[status] == 100 * 2.0 * ENTRY_COST

@@ -24,8 +24,8 @@ def register(subparsers) -> None:
                         help="what-if costing (default: HypoPG when available, else real indexes rolled back)")
     parser.add_argument("--no-measure", action="store_true",
                         help="estimate only; do not run the queries before and after")
-    parser.add_argument("--max-indexes", type=int, default=10, metavar="N",
-                        help="recommend at most N indexes (default: 10)")
+    parser.add_argument("--max-indexes", type=int, default=20, metavar="N",
+                        help="recommend at most N indexes (default: 20)")
     parser.add_argument("--max-size", metavar="SIZE",
                         help="a storage budget (160MB, 1.5GB) for the indexes of the tables the workload "
                              "reads: the existing ones kept count against it, unused ones are proposed "

@@ -45,11 +45,11 @@ from .progress import progress_bar
 from .query import QueryShape, analyse
 from .samples import smallest_tenant
 from .sources import Query, queries_from_sql
-from .stats import column_stats, table_activity
+from .stats import column_stats, predicate_shares, table_activity
 from .unused import Unused, droppable, index_scans, is_used, kept_bytes, used_names
 from .viewers import Viewer, check_role, viewers_for
 from .whatif import WhatIf
-from .writes import write_costs
+from .writes import upkeep_of, write_costs, writes_of
 
 
 @dataclass
@@ -220,7 +220,11 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
         evaluation.origins = candidates
         evaluation.fires = fires
         evaluate_groups(whatif, evaluation, proposed.groups, tick)
-        evaluation.write_cost = write_costs(evaluation, weights(evaluation), schema)
+        written = {w.table_key for w in writes_of(evaluation)}
+        shares = predicate_shares(conn, [c for c in evaluation.candidates if c.table_key in written])
+        as_run = weights(evaluation, least_share=0.0)
+        evaluation.write_cost = write_costs(evaluation, as_run, schema, shares)
+        evaluation.upkeep = upkeep_of(evaluation, as_run, schema, shares)
         unused = find_unused(conn, schema, tables, evaluation.baseline) if drop else []
         budget = Budget(total, kept_bytes(schema, tables, unused)) if total is not None else None
         limits = budgeted(limits, budget)

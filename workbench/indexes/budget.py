@@ -74,7 +74,7 @@ def set_gain(evaluation: Evaluation, chosen, weight: dict[int, float]) -> float:
     costs = set_costs(evaluation, chosen, weight)
     reads = sum(weight[n] * (evaluation.base_cost(n) - costs[n]) / evaluation.base_cost(n)
                 for n in weight if evaluation.base_cost(n))
-    return reads - sum(evaluation.write_cost.get(c, 0.0) for c in chosen)
+    return reads - evaluation.writes_cost(chosen)
 
 
 def exact_pool(evaluation: Evaluation, pool: list[Candidate], weight: dict[int, float], budget: int,
@@ -135,6 +135,6 @@ class ExactSearch:
         """Keep ``chosen`` when it removes more cost than the best so far (or as much, smaller)."""
         base = self.evaluation.base_cost
         gain = sum(w * (base(n) - costs[n]) / base(n) for n, w in self.weight.items() if base(n))
-        gain -= sum(self.evaluation.write_cost.get(c, 0.0) for c in chosen)
+        gain -= self.evaluation.writes_cost(chosen)
         if gain > self.best_gain + 1e-12 or (abs(gain - self.best_gain) <= 1e-12 and used < self.best_size):
             self.best, self.best_gain, self.best_size = list(chosen), gain, used

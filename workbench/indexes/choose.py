@@ -36,7 +36,7 @@ class Limits:
     ``min_share`` of the workload's weighted cost. When measured, an index stays only if it
     makes some case of a query it serves ``min_speedup`` times faster and ``min_saved_ms`` quicker."""
 
-    max_indexes: int = 10
+    max_indexes: int = 20
     budget_bytes: int | None = None
     min_improvement: float = 0.1
     min_further: float = 0.5
@@ -57,15 +57,17 @@ class Selection:
     search: str = "greedy"
 
 
-def weights(evaluation: Evaluation) -> dict[int, float]:
-    """Each plannable query's weight (see the module docstring)."""
+def weights(evaluation: Evaluation, *, least_share: float = RARE_SHARE) -> dict[int, float]:
+    """Each plannable query's weight (see the module docstring); ``least_share=0`` gives the
+    weights as they are, which is what a write's upkeep is paid by (a cheap UPDATE run often
+    must not count as if each call scanned a table)."""
     found = {}
     for number, query in enumerate(evaluation.queries):
         base = evaluation.base_cost(number)
         if base is None or number in evaluation.errors:
             continue
         found[number] = query.total_ms if query.total_ms is not None else query.calls * base
-    least = RARE_SHARE * statistics.fmean(found.values()) if found else 0.0
+    least = least_share * statistics.fmean(found.values()) if found else 0.0
     return {number: max(weight, least) for number, weight in found.items()}
 
 
@@ -83,7 +85,7 @@ def gain(evaluation: Evaluation, members: list[Candidate], chosen: list[Candidat
         cost = min(options)
         if counts(cost, current[number], base, limits):
             total += weight[number] * (current[number] - cost) / base
-    return total - sum(evaluation.write_cost.get(m, 0.0) for m in members if m not in chosen)
+    return total - evaluation.added_writes_cost([m for m in members if m not in chosen], chosen)
 
 
 def bundle(evaluation: Evaluation, candidate: Candidate, chosen: list[Candidate], pool: list[Candidate]) -> list[Candidate]:

@@ -23,8 +23,9 @@ from .whatif import Hypothetical, WhatIf
 @dataclass
 class Evaluation:
     """Baseline plans, and per (query number, candidate) the estimated cost and whether it was
-    used; ``write_cost`` is what each candidate adds to the workload's writes (:mod:`.writes`);
-    ``fires`` holds the tables a DELETE's foreign-key triggers read (:mod:`.lookups`)."""
+    used; ``write_cost`` is what each candidate alone adds to the workload's writes, and
+    ``upkeep`` what a set of them adds together (:mod:`.writes`); ``fires`` holds the tables a
+    DELETE's foreign-key triggers read (:mod:`.lookups`)."""
 
     queries: list[Query]
     shapes: list[QueryShape | None]
@@ -39,6 +40,18 @@ class Evaluation:
     write_cost: dict[Candidate, float] = field(default_factory=dict)
     fires: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
     smallest: dict = field(default_factory=dict)
+    upkeep: object | None = None
+
+    def writes_cost(self, indexes) -> float:
+        """What ``indexes``, all new together, add to the workload's writes."""
+        indexes = list(dict.fromkeys(indexes))
+        if self.upkeep is not None:
+            return self.upkeep.cost(indexes)
+        return sum(self.write_cost.get(c, 0.0) for c in indexes)
+
+    def added_writes_cost(self, members, chosen) -> float:
+        """What adding ``members`` to the ``chosen`` indexes adds to the workload's writes."""
+        return self.writes_cost([*chosen, *members]) - self.writes_cost(chosen)
 
     def base_cost(self, number: int) -> float | None:
         plan = self.baseline[number]

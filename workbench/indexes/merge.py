@@ -8,7 +8,9 @@ the same table replaces two or more chosen indexes when
 
 - the workload's weighted estimated cost with the chosen set rises by at most
   :data:`WORKLOAD_TOLERANCE`, and no query's by more than :data:`QUERY_TOLERANCE` of its cost
-  without new indexes, and
+  without new indexes, nor by more than :data:`QUERY_RISE` of its cost with the chosen set
+  (beyond :data:`COST_SLACK`, a few microseconds): a tenant's directory read in index order
+  must not become a sort of all its rows because that is still cheap next to a full scan, and
 - it is at most :data:`SIZE_SLACK` bigger than the indexes it replaces together (one index
   written instead of several, planned among fewer), and costs the workload's writes no more
   than they do.
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 WORKLOAD_TOLERANCE = 0.10
 QUERY_TOLERANCE = 0.02
+QUERY_RISE = 0.5
+COST_SLACK = 10.0
 SIZE_SLACK = 0.10
 
 
@@ -66,8 +70,8 @@ def best_merge(evaluation: Evaluation, chosen: list[Candidate], pool: list[Candi
             continue
         freed = sum(evaluation.size(old) for old in replaced)
         saved = freed - (evaluation.size(candidate) if new else 0)
-        writes = sum(evaluation.write_cost.get(old, 0.0) for old in replaced)
-        if new and evaluation.write_cost.get(candidate, 0.0) > writes * (1 + 1e-9):
+        kept = [c for c in chosen if c not in replaced] + ([candidate] if new else [])
+        if evaluation.writes_cost(kept) > evaluation.writes_cost(chosen) * (1 + 1e-9) + 1e-9:
             continue
         if saved >= -SIZE_SLACK * freed and (best is None or saved > best_saved):
             best, best_saved = (candidate, replaced), saved
@@ -95,6 +99,8 @@ def within(evaluation: Evaluation, new: dict[int, float], old: dict[int, float],
     """Whether the costs ``new`` stay within the tolerances of ``old`` (see the module docstring)."""
     base = evaluation.base_cost
     if any(new[n] - old[n] > QUERY_TOLERANCE * base(n) for n in old):
+        return False
+    if any(new[n] - old[n] > max(QUERY_RISE * old[n], COST_SLACK) for n in old):
         return False
     per_cost = {n: weight[n] / base(n) for n in old if base(n)}
     before = sum(per_cost[n] * old[n] for n in per_cost)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..catalog.names import qualified
+from ..errors import WorkbenchError
+from ..plans import explain
 from ..session import connection_of, read_only
 
 COLUMN_STATS = """
@@ -77,3 +80,30 @@ def table_activity(target, schema: str, table: str) -> Activity | None:
     with read_only(conn):
         row = conn.execute(TABLE_ACTIVITY, [schema, table]).fetchone()
     return Activity(*(int(v or 0) for v in row)) if row else None
+
+
+def predicate_shares(target, candidates) -> dict:
+    """{partial candidate: the share of its table's rows its predicate holds}, as the planner
+    estimates it (a partial index is written only for those rows). Each estimate runs in a
+    savepoint, so one that fails leaves the caller's transaction usable."""
+    conn = connection_of(target)
+    found, totals = {}, {}
+    for candidate in candidates:
+        if not candidate.predicate:
+            continue
+        table = qualified(candidate.schema, candidate.table)
+        try:
+            if table not in totals:
+                totals[table] = estimated_rows(conn, f"SELECT 1 FROM {table}")
+            held = estimated_rows(conn, f"SELECT 1 FROM {table} WHERE {candidate.predicate}")
+        except WorkbenchError:
+            continue
+        if totals[table]:
+            found[candidate] = min(1.0, held / totals[table])
+    return found
+
+
+def estimated_rows(conn, sql: str) -> float:
+    """The rows the planner expects ``sql`` to return."""
+    with conn.transaction():
+        return explain(conn, sql, buffers=False).root.plan_rows

@@ -55,13 +55,15 @@ def rows_written(plan) -> float:
     return root.plan_rows
 
 
-def entries(write: Write, candidate: Candidate, schema) -> float:
-    """Index entries per written row that adding ``candidate`` makes ``write`` write."""
+def entries(write: Write, candidate: Candidate, schema, share: float = 1.0) -> float:
+    """Index entries per written row that adding ``candidate`` makes ``write`` write; ``share``
+    is the part of the table's rows a partial index holds (a row outside it writes no entry
+    there, but a lost HOT update still writes one into every other index)."""
     if write.kind == "insert":
-        return 1.0
+        return share
     if not write.updated & set(candidate.columns):
-        return 1.0 if not hot(write, schema) else 0.0
-    return 1.0 if not hot(write, schema) else 1.0 + len(schema.table(write.table_key).indexes)
+        return share if not hot(write, schema) else 0.0
+    return share if not hot(write, schema) else share + len(schema.table(write.table_key).indexes)
 
 
 def hot(write: Write, schema) -> bool:
@@ -70,10 +72,60 @@ def hot(write: Write, schema) -> bool:
     return not any(write.updated & indexed_columns(index.definition) for index in indexes)
 
 
-def write_costs(evaluation: Evaluation, weight: dict[int, float], schema) -> dict[Candidate, float]:
+@dataclass(frozen=True)
+class Charge:
+    """One write of the workload as the upkeep sees it: ``factor`` is what one index entry per
+    row it writes costs in the chooser's units, ``existing`` the table's index count, ``hot``
+    whether it is a HOT update with the existing indexes."""
+
+    write: Write
+    factor: float
+    existing: int
+    hot: bool
+
+
+@dataclass(frozen=True)
+class Upkeep:
+    """What a set of new indexes costs the workload's writes together. The loss of HOT is paid
+    once per UPDATE: when one new index has a column it sets, every index of the table gets an
+    entry for each row, the other new ones included; a second such index adds only its own."""
+
+    charges: tuple[Charge, ...]
+    shares: dict
+
+    def cost(self, indexes) -> float:
+        total = 0.0
+        for charge in self.charges:
+            mine = [c for c in indexes if c.table_key == charge.write.table_key]
+            if not mine:
+                continue
+            own = sum(self.shares.get(c, 1.0) for c in mine)
+            if charge.write.kind == "insert" or not charge.hot:
+                total += charge.factor * own
+            elif any(charge.write.updated & set(c.columns) for c in mine):
+                total += charge.factor * (own + charge.existing)
+        return total
+
+
+def upkeep_of(evaluation: Evaluation, weight: dict[int, float], schema,
+              shares: dict[Candidate, float] | None = None) -> Upkeep:
+    """The workload's writes as :class:`Upkeep` (see :func:`write_costs` for the factor)."""
+    charges = []
+    for write in writes_of(evaluation):
+        base = evaluation.base_cost(write.number)
+        if write.number in weight and base:
+            factor = weight[write.number] / base * write.rows * ENTRY_COST
+            existing = len(schema.table(write.table_key).indexes)
+            charges.append(Charge(write, factor, existing, write.kind == "update" and hot(write, schema)))
+    return Upkeep(tuple(charges), dict(shares or {}))
+
+
+def write_costs(evaluation: Evaluation, weight: dict[int, float], schema,
+                shares: dict[Candidate, float] | None = None) -> dict[Candidate, float]:
     """The write cost each candidate adds, in the chooser's units: per write statement, its
     weight per unit of its estimated cost (its calls, or its total time per cost unit) times the
-    cost of the index entries it would write. Candidates on tables nobody writes cost nothing."""
+    cost of the index entries it would write. Candidates on tables nobody writes cost nothing;
+    ``shares`` holds the part of the rows each partial candidate holds (else all)."""
     writes = writes_of(evaluation)
     found = {}
     for candidate in evaluation.candidates:
@@ -81,7 +133,8 @@ def write_costs(evaluation: Evaluation, weight: dict[int, float], schema) -> dic
         for write in writes:
             base = evaluation.base_cost(write.number)
             if write.table_key == candidate.table_key and write.number in weight and base:
-                total += weight[write.number] / base * write.rows * entries(write, candidate, schema) * ENTRY_COST
+                share = (shares or {}).get(candidate, 1.0)
+                total += weight[write.number] / base * write.rows * entries(write, candidate, schema, share) * ENTRY_COST
         if total:
             found[candidate] = total
     return found

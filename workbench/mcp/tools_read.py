@@ -134,7 +134,7 @@ def advise_indexes(state):
                                                                       "(nursery)")] = None,
                        measure: Annotated[bool, Field(description="also time the queries before and after "
                                                                   "(rolled back; slower)")] = False,
-                       max_indexes: int = 10,
+                       max_indexes: int = 20,
                        as_role: Annotated[str | None, Field(description="plan as this role with sample "
                                                                          "tenants' claims, so RLS applies")] = None):
         """Indexes that make a query or workload faster, costed what-if (HypoPG, or real
