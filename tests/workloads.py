@@ -15,6 +15,7 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent / "fixtures" / "workloads"
 FILES = ("schema.sql", "data.sql", "workload.sql", "heldback.sql", "expert.sql")
+HASH_HELPERS = Path(__file__).resolve().parent.parent / "workbench" / "samples" / "sql" / "gen_hash.sql"
 
 
 def domains() -> list[str]:
@@ -35,8 +36,8 @@ def text(domain: str, name: str) -> str:
 
 
 def load_domain(dsn: str, domain: str, scale: int, *, progress=None) -> dict[str, float]:
-    """Create ``domain``'s schema and data at ``scale`` in the (fresh) database of ``dsn``,
-    then VACUUM ANALYZE it. Returns seconds per step (schema, data, vacuum).
+    """Create ``domain``'s schema and data at ``scale`` in the (fresh) database of ``dsn`` (the
+    demos' hash helpers first, then data.sql), then VACUUM ANALYZE it. Returns seconds per step (schema, data, vacuum).
     ``progress``: a callable taking a message, or None."""
     seconds = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -51,6 +52,7 @@ def load_domain(dsn: str, domain: str, scale: int, *, progress=None) -> dict[str
             conn.execute(sql.SQL("SET LOCAL workload.scale = {}").format(sql.Literal(str(int(scale)))))
             conn.execute(sql.SQL("SET LOCAL maintenance_work_mem = '512MB'"))
             conn.execute(sql.SQL("SET LOCAL work_mem = '256MB'"))
+            conn.execute(HASH_HELPERS.read_text())
             conn.execute(text(domain, "data.sql"))
         seconds["data"] = time.perf_counter() - started
         if progress:

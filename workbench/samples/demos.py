@@ -9,7 +9,7 @@ from ..errors import WorkbenchError
 from .shim import SHIM_FILE
 from .sqlfiles import fingerprint
 
-GENERATOR_FILE = "gen_common.sql"
+GENERATOR_FILES = ("gen_hash.sql", "gen_common.sql")
 FORMAT = 1  # bump when the build procedure itself changes
 
 
@@ -40,7 +40,7 @@ class Demo:
     @property
     def version(self) -> str:
         """Changes whenever the schema, the data generator or the shim changes."""
-        files = (SHIM_FILE, self.schema_file, GENERATOR_FILE, self.data_file)
+        files = (SHIM_FILE, self.schema_file, *GENERATOR_FILES, self.data_file)
         return f"{FORMAT}-{fingerprint(*files)}"
 
 

@@ -14,7 +14,7 @@ import psycopg
 from psycopg import sql
 
 from ..session import Session, Settings
-from .demos import GENERATOR_FILE, Demo
+from .demos import GENERATOR_FILES, Demo
 from .shim import install_shim
 from .sqlfiles import read_sql, steps
 
@@ -39,7 +39,8 @@ def populate(dsn: str, demo: Demo, scale: float, on_step: Step = lambda name: No
         run_script(conn, read_sql(demo.schema_file))
         on_step("schema")
         deferred = drop_secondary_indexes(conn, demo.schema)
-        run_script(conn, read_sql(GENERATOR_FILE))
+        for generator in GENERATOR_FILES:
+            run_script(conn, read_sql(generator))
         for name, script in steps(demo.data_file):
             run_script(conn, script)
             on_step(name)

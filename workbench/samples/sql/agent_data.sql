@@ -1,4 +1,4 @@
--- Data for the agent demo, generated on the server (needs gen_common.sql in the session).
+-- Data for the agent demo, generated on the server (needs gen_hash.sql and gen_common.sql in the session).
 --
 -- Steps are marked "-- step: NAME" and run in order, each in its own transaction.
 -- Users are numbered 1..N and tasks 1..M; ids are uuids derived from those numbers, so a

@@ -3,33 +3,12 @@
 -- Every value is derived from hashes of row numbers, so the same scale gives the same rows
 -- on every run and every server. Dates are spread over the three years before the snapshot
 -- date 2026-10-31, with more activity in recent months (the businesses grow).
--- The scale comes from the setting workbench.scale.
+-- The scale comes from the setting workbench.scale. The hash helpers (u, pick, word,
+-- weighted) come from gen_hash.sql, run first.
 
 CREATE FUNCTION pg_temp.scale() RETURNS double precision
     LANGUAGE sql STABLE
 AS $$ SELECT current_setting('workbench.scale')::double precision $$;
-
--- A uniform number in [0, 1) for row n; salt tells apart several draws for one row.
-CREATE FUNCTION pg_temp.u(n bigint, salt integer) RETURNS double precision
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT (hashint8extended(n, salt::bigint) & 1099511627775)::double precision / 1099511627776.0 $$;
-
--- An integer in [0, k).
-CREATE FUNCTION pg_temp.pick(n bigint, salt integer, k bigint) RETURNS bigint
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT floor(pg_temp.u(n, salt) * k)::bigint $$;
-
--- One of words, uniformly.
-CREATE FUNCTION pg_temp.word(words text[], n bigint, salt integer) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT words[1 + floor(pg_temp.u(n, salt) * cardinality(words))::integer] $$;
-
--- One of words, with cumulative thresholds (one fewer than words): ARRAY[0.7, 0.9] gives
--- the first word 70 %, the second 20 %, the third 10 % of the time.
-CREATE FUNCTION pg_temp.weighted(words text[], thresholds double precision[], n bigint, salt integer)
-    RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT words[width_bucket(pg_temp.u(n, salt), thresholds) + 1] $$;
 
 -- The snapshot date: the data's "today".
 CREATE FUNCTION pg_temp.today() RETURNS date

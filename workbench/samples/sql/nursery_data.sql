@@ -1,4 +1,4 @@
--- Data for the nursery demo, generated on the server (needs gen_common.sql in the session).
+-- Data for the nursery demo, generated on the server (needs gen_hash.sql and gen_common.sql in the session).
 --
 -- Steps are marked "-- step: NAME" and run in order, each in its own transaction.
 -- Tenants are skewed: organization 1 is the biggest, then sizes fall off as 1/rank^1.3,
