@@ -149,44 +149,35 @@ def test_stands_in_for_needs_the_same_keys_first_and_predicate():
     assert not partial.stands_in_for(short)
 
 
-def test_narrow_picks_merge_into_one_index_that_serves_them_as_well():
-    triage = Candidate("app", "tickets", key("assignee_id"), predicate="status = 'triage'")
-    live = Candidate("app", "tickets", key("assignee_id"), predicate="deleted_at IS NULL")
-    plain = Candidate("app", "tickets", key("assignee_id"))
+TRIAGE = Candidate("app", "tickets", key("assignee_id"), predicate="status = 'triage'")
+LIVE = Candidate("app", "tickets", key("assignee_id"), predicate="deleted_at IS NULL")
+PLAIN = Candidate("app", "tickets", key("assignee_id"))
+
+
+def merged(triage_cost, live_cost, plain_costs, selection=None):
+    """merge() of the chosen (assignee_id) WHERE status = 'triage' and (assignee_id) WHERE
+    deleted_at IS NULL, with the plain (assignee_id) in the pool; each query costs 1000 without."""
     sqls = ["SELECT id FROM app.tickets WHERE assignee_id = 1 AND status = 'triage'",
             "SELECT id FROM app.tickets WHERE assignee_id = 1 AND deleted_at IS NULL"]
-    evaluation = evaluation_of(sqls, {(0, triage): 5.0, (1, live): 8.0, (0, plain): 5.5, (1, plain): 8.5},
-                               {triage: 1000, live: 9000, plain: 9500})
+    costs = {(0, TRIAGE): triage_cost, (1, LIVE): live_cost, (0, PLAIN): plain_costs[0], (1, PLAIN): plain_costs[1]}
+    evaluation = evaluation_of(sqls, costs, {TRIAGE: 1000, LIVE: 9000, PLAIN: 9500})
+    return merge(evaluation, [TRIAGE, LIVE], [TRIAGE, LIVE, PLAIN], weights(evaluation), selection or Selection())
+
+
+def test_narrow_picks_merge_into_one_index_that_serves_them_as_well():
     selection = Selection()
-    chosen = merge(evaluation, [triage, live], [triage, live, plain], weights(evaluation), selection)
-    assert chosen == [plain]
-    assert selection.left_out[triage].startswith("merged into app.tickets (assignee_id)")
+    assert merged(5.0, 8.0, (5.5, 8.5), selection) == [PLAIN]
+    assert selection.left_out[TRIAGE].startswith("merged into app.tickets (assignee_id)")
 
 
 def test_no_merge_when_a_query_would_lose_more_than_the_tolerance():
-    triage = Candidate("app", "tickets", key("assignee_id"), predicate="status = 'triage'")
-    live = Candidate("app", "tickets", key("assignee_id"), predicate="deleted_at IS NULL")
-    plain = Candidate("app", "tickets", key("assignee_id"))
-    sqls = ["SELECT id FROM app.tickets WHERE assignee_id = 1 AND status = 'triage'",
-            "SELECT id FROM app.tickets WHERE assignee_id = 1 AND deleted_at IS NULL"]
-    evaluation = evaluation_of(sqls, {(0, triage): 5.0, (1, live): 8.0, (0, plain): 80.0, (1, plain): 8.0},
-                               {triage: 1000, live: 9000, plain: 9500})
-    assert merge(evaluation, [triage, live], [triage, live, plain], weights(evaluation), Selection()) == [
-        triage, live]
+    assert merged(5.0, 8.0, (80.0, 8.0)) == [TRIAGE, LIVE]
 
 
 def test_no_merge_when_an_already_fast_query_would_become_many_times_slower():
     """Within 2% of the cost without indexes, but from 5 to 18: a directory read in index order
     turned into a sort of the tenant's rows."""
-    triage = Candidate("app", "tickets", key("assignee_id"), predicate="status = 'triage'")
-    live = Candidate("app", "tickets", key("assignee_id"), predicate="deleted_at IS NULL")
-    plain = Candidate("app", "tickets", key("assignee_id"))
-    sqls = ["SELECT id FROM app.tickets WHERE assignee_id = 1 AND status = 'triage'",
-            "SELECT id FROM app.tickets WHERE assignee_id = 1 AND deleted_at IS NULL"]
-    evaluation = evaluation_of(sqls, {(0, triage): 5.0, (1, live): 500.0, (0, plain): 18.0, (1, plain): 500.0},
-                               {triage: 1000, live: 9000, plain: 9500})
-    assert merge(evaluation, [triage, live], [triage, live, plain], weights(evaluation), Selection()) == [
-        triage, live]
+    assert merged(5.0, 500.0, (18.0, 500.0)) == [TRIAGE, LIVE]
 
 
 # --- writes --------------------------------------------------------------------------------------------
