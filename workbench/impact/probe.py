@@ -169,14 +169,15 @@ def rewritten(before: Snapshot, after: Snapshot) -> tuple[str, ...]:
 
 
 def scans_made(before: Snapshot, after: Snapshot, created: set[str]) -> dict[str, tuple[int, int]]:
-    """Tables the statement scanned: ``{name: (sequential scans, index scans)}``."""
+    """Tables the statement scanned: ``{name: (sequential scans, index scans)}``, by name (the
+    statistics come in no fixed order)."""
     made = {}
     for oid, (seq, idx) in after.scans.items():
         seq0, idx0 = before.scans.get(oid, (0, 0))
         name = name_of(oid, before, after)
         if name and name not in created and (seq > seq0 or idx > idx0):
             made[name] = (seq - seq0, idx - idx0)
-    return made
+    return dict(sorted(made.items()))
 
 
 def table_sizes(snap: Snapshot, names) -> dict[str, tuple[float, int]]:

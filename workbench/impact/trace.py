@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import pglast
 import psycopg
 from pglast import ast
 from pglast.enums import TransactionStmtKind
@@ -170,6 +171,17 @@ def run_traced(conn, piece: Piece, before: Snapshot, created: set[str], producti
     return measured(piece, before, after, created, seconds * 1000 - wait_ms, wait_ms, production), after
 
 
+def altered_first(sql: str, tables: list[str]) -> tuple[str, ...]:
+    """``tables`` (by name) with the one the ALTER TABLE changes first: the table whose
+    constraint is validated, then those it reads to do so (a foreign key's referenced table)."""
+    stmt = pglast.parse_sql(sql)[0].stmt
+    relation = getattr(stmt, "relation", None)
+    name = relation.relname if relation is not None else None
+    schema = relation.schemaname if relation is not None else None
+    return tuple(sorted(tables, key=lambda t: (t.rpartition(".")[2] != name
+                                                or (schema is not None and t.rpartition(".")[0] != schema), t)))
+
+
 def measured(piece: Piece, before: Snapshot, after: Snapshot, created: set[str], work_ms: float,
              wait_ms: float, production: dict[str, int]) -> StatementTrace:
     """The statement's trace from the snapshots around it and its time."""
@@ -178,7 +190,7 @@ def measured(piece: Piece, before: Snapshot, after: Snapshot, created: set[str],
     new = created | set(found.created)
     locks = tuple(Lock(name, mode, found.kinds.get(name, "relation"), name in new, table=tables.get(name))
                   for name, mode in found.locks)
-    validated = (tuple(t for t in found.scanned if t not in found.rewritten)
+    validated = (altered_first(piece.sql, [t for t in found.scanned if t not in found.rewritten])
                  if piece.kind == "AlterTableStmt" else ())
     touched = {tables.get(name, name) for name in (*found.rewritten, *found.scanned)}
     rows_here = {r.qualified: r.rows for r in before.relations.values()}

@@ -280,7 +280,8 @@ def policy_key_notes(run: Run, candidate: Candidate, table) -> list[str]:
 
 def write_cost_notes(run: Run, candidate: Candidate, table) -> list[str]:
     """What the index costs writers: index count, UPDATEs of indexed columns, write-heavy tables."""
-    notes = [f"write cost: {table.schema}.{table.name} has {len(table.indexes)} index(es); every INSERT "
+    rows = f" of a row WHERE {candidate.predicate}" if candidate.predicate else ""
+    notes = [f"write cost: {table.schema}.{table.name} has {len(table.indexes)} index(es); every INSERT{rows} "
              f"and every UPDATE of {', '.join(candidate.columns)} also writes this one "
              "(and such UPDATEs can no longer be HOT)"]
     writers = [n + 1 for n, shape in enumerate(run.shapes) if shape is not None and shape.kind != "select"
