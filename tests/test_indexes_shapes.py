@@ -105,6 +105,15 @@ def recommended(advice, table):
     return [r for r in advice.recommended if r.candidate.table == table]
 
 
+def fresh_tables(dsn, tables: str, setup: str) -> None:
+    """Drop ``tables`` (a list in SQL) if they exist, create them again by ``setup``, then
+    VACUUM ANALYZE them."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {tables}")
+        conn.execute(setup)
+        conn.execute(f"VACUUM ANALYZE {tables}")
+
+
 def keys(recommendation):
     return tuple(key.sql for key in recommendation.candidate.keys)
 
@@ -188,10 +197,7 @@ HEARTBEAT = "-- Every worker's heartbeat\n-- calls: 200000\nUPDATE tracker.jobs 
 
 
 def test_a_frequent_update_of_the_column_keeps_its_index_out(tracker_dsn):
-    with psycopg.connect(tracker_dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS tracker.jobs")
-        conn.execute(JOBS)
-        conn.execute("ANALYZE tracker.jobs")
+    fresh_tables(tracker_dsn, "tracker.jobs", JOBS)
     with workbench.connect(tracker_dsn) as session:
         alone = advise(session, FAILED_JOBS, measure=False)
         with_writes = advise(session, FAILED_JOBS + HEARTBEAT, measure=False)
@@ -213,10 +219,7 @@ PURGE_BOARDS = "-- Purge archived boards (their cards go with them)\nDELETE FROM
 
 
 def test_a_delete_gets_the_index_its_foreign_key_lookups_need(tracker_dsn):
-    with psycopg.connect(tracker_dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS tracker.cards, tracker.boards")
-        conn.execute(CASCADE)
-        conn.execute("VACUUM ANALYZE tracker.boards, tracker.cards")
+    fresh_tables(tracker_dsn, "tracker.cards, tracker.boards", CASCADE)
     with workbench.connect(tracker_dsn) as session:
         advice = advise(session, PURGE_BOARDS)
     assert [r.candidate.body() for r in advice.recommended] == ["tracker.cards (board_id)"]
@@ -269,10 +272,7 @@ FILES_OF_A_FOLDER = "SELECT id, name FROM tracker.files WHERE folder_id = 4242"
 
 @pytest.fixture(scope="module")
 def archive_dsn(tracker_dsn):
-    with psycopg.connect(tracker_dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS tracker.files, tracker.folders")
-        conn.execute(ARCHIVE)
-        conn.execute("VACUUM ANALYZE tracker.folders, tracker.files")
+    fresh_tables(tracker_dsn, "tracker.files, tracker.folders", ARCHIVE)
     return tracker_dsn
 
 

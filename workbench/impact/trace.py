@@ -174,12 +174,14 @@ def run_traced(conn, piece: Piece, before: Snapshot, created: set[str], producti
 def altered_first(sql: str, tables: list[str]) -> tuple[str, ...]:
     """``tables`` (by name) with the one the ALTER TABLE changes first: the table whose
     constraint is validated, then those it reads to do so (a foreign key's referenced table)."""
-    stmt = pglast.parse_sql(sql)[0].stmt
-    relation = getattr(stmt, "relation", None)
-    name = relation.relname if relation is not None else None
-    schema = relation.schemaname if relation is not None else None
-    return tuple(sorted(tables, key=lambda t: (t.rpartition(".")[2] != name
-                                                or (schema is not None and t.rpartition(".")[0] != schema), t)))
+    relation = getattr(pglast.parse_sql(sql)[0].stmt, "relation", None)
+
+    def altered(table: str) -> bool:
+        schema, _, name = table.rpartition(".")
+        return (relation is not None and name == relation.relname
+                and relation.schemaname in (None, schema))
+
+    return tuple(sorted(tables, key=lambda table: (not altered(table), table)))
 
 
 def measured(piece: Piece, before: Snapshot, after: Snapshot, created: set[str], work_ms: float,

@@ -49,7 +49,7 @@ from .stats import column_stats, predicate_shares, table_activity
 from .unused import Unused, droppable, index_scans, is_used, kept_bytes, used_names
 from .viewers import Viewer, check_role, viewers_for
 from .whatif import WhatIf
-from .writes import upkeep_of, write_costs, writes_of
+from .writes import upkeep_of, writes_of
 
 
 @dataclass
@@ -223,8 +223,8 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
         written = {w.table_key for w in writes_of(evaluation)}
         shares = predicate_shares(conn, [c for c in evaluation.candidates if c.table_key in written])
         as_run = weights(evaluation, least_share=0.0)
-        evaluation.write_cost = write_costs(evaluation, as_run, schema, shares)
         evaluation.upkeep = upkeep_of(evaluation, as_run, schema, shares)
+        evaluation.write_cost = evaluation.upkeep.alone(evaluation.candidates)
         unused = find_unused(conn, schema, tables, evaluation.baseline) if drop else []
         budget = Budget(total, kept_bytes(schema, tables, unused)) if total is not None else None
         limits = budgeted(limits, budget)

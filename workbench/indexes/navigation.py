@@ -36,9 +36,10 @@ def navigation_paths(queries: list[Query], shapes: list[QueryShape | None],
         for access in shape.accesses:
             for fk in walked_keys(access, schema):
                 sql = path_query(fk)
-                calls, walkers = found.get(sql, (None, set()))
-                calls = (calls.calls if calls else 0.0) + query.calls * NAVIGATION_SHARE
-                found[sql] = (Query(sql, path_label(fk, walkers | {number}), calls), walkers | {number})
+                previous, walkers = found.get(sql, (None, set()))
+                calls = (previous.calls if previous else 0.0) + query.calls * NAVIGATION_SHARE
+                walkers = walkers | {number}
+                found[sql] = (Query(sql, path_label(fk, walkers), calls), walkers)
     return [(query, analyse(query.sql, schema), walkers) for query, walkers in found.values()]
 
 

@@ -56,14 +56,9 @@ def rows_written(plan) -> float:
 
 
 def entries(write: Write, candidate: Candidate, schema, share: float = 1.0) -> float:
-    """Index entries per written row that adding ``candidate`` makes ``write`` write; ``share``
-    is the part of the table's rows a partial index holds (a row outside it writes no entry
-    there, but a lost HOT update still writes one into every other index)."""
-    if write.kind == "insert":
-        return share
-    if not write.updated & set(candidate.columns):
-        return share if not hot(write, schema) else 0.0
-    return share if not hot(write, schema) else share + len(schema.table(write.table_key).indexes)
+    """Index entries per written row that adding ``candidate`` alone makes ``write`` write;
+    ``share`` is the part of the table's rows a partial index holds (see :class:`Upkeep`)."""
+    return Upkeep((charge_of(write, 1.0, schema),), {candidate: share}).cost([candidate])
 
 
 def hot(write: Write, schema) -> bool:
@@ -106,6 +101,17 @@ class Upkeep:
                 total += charge.factor * (own + charge.existing)
         return total
 
+    def alone(self, candidates) -> dict:
+        """{candidate: what it alone costs the writes}, for those that cost anything."""
+        found = {candidate: self.cost([candidate]) for candidate in candidates}
+        return {candidate: cost for candidate, cost in found.items() if cost}
+
+
+def charge_of(write: Write, factor: float, schema) -> Charge:
+    """``write`` as the upkeep sees it, with the existing indexes of its table."""
+    return Charge(write, factor, len(schema.table(write.table_key).indexes),
+                  write.kind == "update" and hot(write, schema))
+
 
 def upkeep_of(evaluation: Evaluation, weight: dict[int, float], schema,
               shares: dict[Candidate, float] | None = None) -> Upkeep:
@@ -114,9 +120,7 @@ def upkeep_of(evaluation: Evaluation, weight: dict[int, float], schema,
     for write in writes_of(evaluation):
         base = evaluation.base_cost(write.number)
         if write.number in weight and base:
-            factor = weight[write.number] / base * write.rows * ENTRY_COST
-            existing = len(schema.table(write.table_key).indexes)
-            charges.append(Charge(write, factor, existing, write.kind == "update" and hot(write, schema)))
+            charges.append(charge_of(write, weight[write.number] / base * write.rows * ENTRY_COST, schema))
     return Upkeep(tuple(charges), dict(shares or {}))
 
 
@@ -126,15 +130,4 @@ def write_costs(evaluation: Evaluation, weight: dict[int, float], schema,
     weight per unit of its estimated cost (its calls, or its total time per cost unit) times the
     cost of the index entries it would write. Candidates on tables nobody writes cost nothing;
     ``shares`` holds the part of the rows each partial candidate holds (else all)."""
-    writes = writes_of(evaluation)
-    found = {}
-    for candidate in evaluation.candidates:
-        total = 0.0
-        for write in writes:
-            base = evaluation.base_cost(write.number)
-            if write.table_key == candidate.table_key and write.number in weight and base:
-                share = (shares or {}).get(candidate, 1.0)
-                total += weight[write.number] / base * write.rows * entries(write, candidate, schema, share) * ENTRY_COST
-        if total:
-            found[candidate] = total
-    return found
+    return upkeep_of(evaluation, weight, schema, shares).alone(evaluation.candidates)
