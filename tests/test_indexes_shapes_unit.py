@@ -356,3 +356,110 @@ def test_the_upkeep_of_a_cheap_frequent_write_is_paid_by_its_calls_not_the_rare_
     status = Candidate("app", "tickets", key("status"))
     evaluation.candidates = [status]
     assert write_costs(evaluation, weights(evaluation, least_share=0.0), SCHEMA)[status] == 100 * 2.0 * ENTRY_COST
+
+
+def test_a_walked_parent_brings_its_other_children_in_at_a_smaller_share():
+    from dataclasses import replace
+
+    from workbench.catalog.model import ForeignKey
+    from workbench.indexes.navigation import NAVIGATION_SHARE, SIBLING_SHARE, navigation_paths
+
+    base = linked_schema()
+    files_fk = ForeignKey("app", "files", "files_ticket_id_fkey", "foreign key", ("ticket_id",),
+                          ref_schema="app", ref_table="tickets", ref_columns=("id",))
+    files = replace(table("files", ["id", "ticket_id", "name"]), constraints=(files_fk,))
+    schema = Schema("test", "18.0", 180000, Objects(tables=(*base.objects.tables, files)))
+    walk = "SELECT n.id FROM app.notes n JOIN app.tickets t ON t.id = n.ticket_id WHERE t.status = 'open'"
+    paths = {path.sql: (path, walkers)
+             for path, _, walkers in navigation_paths([Query(walk, calls=300)], [analyse(walk, schema)], schema)}
+    walked, _ = paths["SELECT 1 FROM app.notes WHERE ticket_id = $1"]
+    sibling, walkers = paths["SELECT 1 FROM app.files WHERE ticket_id = $1"]
+    assert walked.calls == pytest.approx(300 * NAVIGATION_SHARE) and sibling.calls == pytest.approx(300 * SIBLING_SHARE)
+    assert walkers == {0} and "files_ticket_id_fkey), beside the rows query 1 walks to from tickets" in sibling.label
+    tenant_paths = navigation_paths([Query(walk, calls=300)], [analyse(walk, schema)], schema, ("ticket_id",))
+    assert [path.sql for path, _, _ in tenant_paths] == ["SELECT 1 FROM app.notes WHERE ticket_id = $1"]
+
+
+# --- wider keys, timed against the narrow ones chosen ----------------------------------------------------
+
+NARROW = Candidate("app", "tickets", key("assignee_id"))
+WIDE = Candidate("app", "tickets", key("assignee_id", "created_at"))
+OTHER = Candidate("app", "tickets", key("assignee_id", "status"), predicate="deleted_at IS NULL")
+TOP_N = "SELECT id FROM app.tickets WHERE assignee_id = 5 ORDER BY created_at DESC LIMIT 5"
+
+
+def index_plan(name, ms=None):
+    from workbench.indexes.measure import Run
+
+    return Run(None, ms, Plan(PlanNode(0, "Index Scan", index=name, relation="tickets", schema="app")))
+
+
+def challenged(after_ms=3.0, limits=None):
+    """challenges() of a set whose (assignee_id) serves a top-N query in ``after_ms``."""
+    from workbench.indexes.challenge import challenges
+    from workbench.indexes.confirm import Confirmation
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    evaluation = evaluation_of([TOP_N], {(0, NARROW): 50.0, (0, WIDE): 30.0, (0, OTHER): 20.0},
+                               {NARROW: 1000, WIDE: 3000, OTHER: 500})
+    case = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", after_ms))
+    result = Confirmation([NARROW], Selection([NARROW], {NARROW: 5.0}), names={"wb_1": NARROW}, comparisons=[case],
+                          sizes={NARROW: 1000})
+    return challenges(evaluation, result, limits or Limits()), result
+
+
+def test_a_chosen_index_is_challenged_by_the_candidate_that_extends_it():
+    from workbench.indexes.challenge import Challenge
+
+    found, _ = challenged()
+    assert found == [Challenge(0, NARROW, WIDE)]  # not OTHER: another predicate, though cheaper
+    assert challenged(after_ms=0.5)[0] == []  # too fast to gain min_saved_ms
+    assert challenged(limits=Limits(budget_bytes=2500))[0] == []  # the wider index does not fit
+
+
+def test_a_challenger_holds_every_column_of_the_index_it_extends():
+    from workbench.indexes.challenge import extends
+
+    covering = Candidate("app", "tickets", key("assignee_id"), include=("title",))
+    assert not extends(WIDE, covering)  # it would lose the index-only scan
+    assert extends(Candidate("app", "tickets", key("assignee_id", "title")), covering)
+    assert not extends(NARROW, NARROW)
+
+
+def test_a_wider_challenger_wins_when_the_query_uses_it_and_is_much_faster():
+    from workbench.indexes.challenge import Challenge, promote, wins
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    pick = Challenge(0, NARROW, WIDE)
+    first = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 10.0))
+    second = Comparison(0, Sample("largest tenant", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 1.0))
+    held = [index_plan("wb_1", 10.0), index_plan("wb_1", 1.0)]
+    assert wins(pick, [first, second], held, [index_plan("wb_2", 0.5), index_plan("wb_2", 1.0)], {"wb_2"}, Limits())
+    assert not wins(pick, [first], held, [index_plan("wb_1", 0.5)], {"wb_2"}, Limits())  # not used
+    assert not wins(pick, [first], held, [index_plan("wb_2", 8.0)], {"wb_2"}, Limits())  # not 1.5 times faster
+    assert not wins(pick, [first], [index_plan("wb_1", 1.2)], [index_plan("wb_2", 0.3)], {"wb_2"}, Limits())  # < 1 ms
+    assert not wins(pick, [first, second], held, [index_plan("wb_2", 0.5), index_plan("wb_2", 4.0)], {"wb_2"}, Limits())
+    (found,), result = challenged()
+    promote(result, found, [first], held, [index_plan("wb_2", 0.5)])
+    assert result.chosen == [WIDE] and result.selection.benefit[WIDE] == 5.0
+    assert result.removed[NARROW].startswith("replaced by app.tickets (assignee_id, created_at), which reads query 1")
+
+
+def test_a_covering_index_gives_way_to_its_twin_without_include_when_no_query_is_slower():
+    from workbench.indexes.challenge import Challenge, shrinks, wins
+    from workbench.indexes.confirm import Confirmation
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    covering = Candidate("app", "tickets", key("assignee_id", "created_at"), include=("title",))
+    evaluation = evaluation_of([TOP_N], {}, {covering: 3 << 20, WIDE: 2 << 20, NARROW: 1 << 20})
+    result = Confirmation([covering], Selection([covering]), sizes={covering: 3 << 20})
+    assert shrinks(evaluation, result) == [Challenge(None, covering, WIDE, wider=False)]
+    result.sizes[covering] = 1000
+    assert shrinks(evaluation, result) == []  # too small to matter
+    pick = shrinks(evaluation, Confirmation([covering], Selection([covering]), sizes={covering: 3 << 20}))[0]
+    case = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 0.05))
+    assert wins(pick, [case], [index_plan("wb_1", 0.05)], [index_plan("wb_2", 0.08)], {"wb_2"}, Limits())
+    assert not wins(pick, [case], [index_plan("wb_1", 2.0)], [index_plan("wb_2", 5.0)], {"wb_2"}, Limits())

@@ -170,7 +170,8 @@ def still_unused(unused: list[Unused], confirmation: Confirmation, baseline) -> 
     return [u for u in unused if not is_used(u.index, used)]
 
 
-def add_foreign_key_paths(conn, queries: list[Query], shapes: list, schema) -> dict[int, set]:
+def add_foreign_key_paths(conn, queries: list[Query], shapes: list, schema,
+                          tenant_columns=()) -> dict[int, set]:
     """Append the foreign-key lookups the DELETEs fire and the foreign keys the queries join
     through to the workload (one query per path, calls added up); returns {DELETE's number:
     the tables its lookups read}."""
@@ -183,7 +184,7 @@ def add_foreign_key_paths(conn, queries: list[Query], shapes: list, schema) -> d
         shapes.append(shape)
         for number in fired_by:
             fires.setdefault(number, set()).update(shape.tables)
-    for path, shape, _ in navigation_paths(queries, shapes, schema):
+    for path, shape, _ in navigation_paths(queries, shapes, schema, tenant_columns):
         if path.sql in synthetic:
             known = queries[synthetic[path.sql]]
             queries[synthetic[path.sql]] = replace(known, calls=known.calls + path.calls)
@@ -204,7 +205,7 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
     drop = total is not None if drop_unused is None else drop_unused
     schema = schema or inspect(conn)
     shapes, errors = analyse_all(queries, schema)
-    fires = add_foreign_key_paths(conn, queries, shapes, schema)
+    fires = add_foreign_key_paths(conn, queries, shapes, schema, tenant_columns)
     tables = workload_tables(shapes)
     viewers = as_viewers(conn, schema, shapes, as_role, tenants, tenant_columns)
     stats = column_stats(conn, tables)

@@ -10,6 +10,8 @@
    measured gain is too small. Then the set is tried again.
 4. When indexes left, the choice is made again without them (and without the queries that are
    already too fast to gain), so that the next best candidate can serve their queries.
+5. Wider keys the estimates undervalue are timed against the narrow indexes chosen, and the
+   set is proven again when one wins (:mod:`.challenge`).
 """
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from dataclasses import dataclass, field
 
 from ..errors import WorkbenchError
 from ..plans import Plan
+from .challenge import challenge
 from .choose import Limits, Selection, choose
 from .evaluate import Evaluation
-from .measure import Comparison, culprit, measure_after, measure_before, same_plan, time_sample, uses, writes
+from .measure import (Comparison, culprit, first_cases, measure_after, measure_before, same_plan, time_sample,
+                      uses, writes)
 from .model import Candidate
 from .samples import samples
 from .whatif import WhatIf
@@ -59,6 +63,8 @@ def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, mea
             break
         if not replace(evaluation, result, limits):
             break
+    if measure and result.chosen and challenge(whatif, evaluation, result, runs, limits):
+        settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick)
     if not result.chosen:
         result.plans = {n: p for n, p in enumerate(evaluation.baseline) if p is not None}
         for comparison in result.comparisons:
@@ -199,7 +205,7 @@ def write_culprit(evaluation: Evaluation, result: Confirmation, comparison: Comp
         return None
     calls = {n: evaluation.queries[n].calls for n in range(len(evaluation.queries))}
     loss = (comparison.after.median_ms - comparison.before.median_ms) * calls[comparison.number]
-    gain = sum((c.before.median_ms - c.after.median_ms) * calls[c.number] for c in first_cases(result)
+    gain = sum((c.before.median_ms - c.after.median_ms) * calls[c.number] for c in first_cases(result.comparisons)
                if c.number != comparison.number and uses(c, result.names) & set(on_table)
                and c.before.median_ms is not None and c.after and c.after.median_ms is not None)
     if gain > loss:
@@ -209,16 +215,6 @@ def write_culprit(evaluation: Evaluation, result: Confirmation, comparison: Comp
             f"gain {gain / 1000:,.2f} s against {loss / 1000:,.2f} s lost here")
         return None
     return min(on_table, key=lambda c: benefit.get(c, 0.0))
-
-
-def first_cases(result: Confirmation) -> list[Comparison]:
-    """Each query's first case (as written), which its calls count for."""
-    seen, found = set(), []
-    for comparison in result.comparisons:
-        if comparison.number not in seen:
-            seen.add(comparison.number)
-            found.append(comparison)
-    return found
 
 
 def unmeasured_use(result: Confirmation, candidate: Candidate) -> str | None:

@@ -116,6 +116,16 @@ def plan_shape(plan: Plan) -> list[tuple]:
     return [(node.node_type, node.table, node.index) for node in plan.nodes]
 
 
+def first_cases(comparisons: list[Comparison]) -> list[Comparison]:
+    """Each query's first case (as written), which its calls count for."""
+    seen, found = set(), []
+    for comparison in comparisons:
+        if comparison.number not in seen:
+            seen.add(comparison.number)
+            found.append(comparison)
+    return found
+
+
 def culprit(comparison: Comparison, chosen: list[Candidate], names: dict, benefit: dict) -> Candidate | None:
     """The chosen index the slower plan uses (the least useful one, if several)."""
     plan = comparison.after.plan if comparison.after else None

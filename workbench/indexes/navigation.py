@@ -15,6 +15,13 @@ foreign key wins over a narrower pick that serves the seen query about as well, 
 that the path outweighs the queries themselves. What the index costs the workload's writes
 comes off its gain as for any other (:mod:`.writes`). Paths an index already leads with are
 left out.
+
+A parent the app walks from is a page of its own (an account, a customer), and its page lists
+its other children too: a ledger that walks from an account to its movements shows the
+account's invoices beside them. So every other foreign key that references a walked parent
+joins the workload as a path of its own, with :data:`SIBLING_SHARE` of the walking queries'
+calls, half a walked path's: a guess, weighed against what its index costs like any other
+query. Keys of the tenant columns are left out: the rows of one tenant are a scan, not a path.
 """
 from __future__ import annotations
 
@@ -23,33 +30,64 @@ from .query import Access, QueryShape, analyse
 from .sources import Query
 
 NAVIGATION_SHARE = 0.1
+SIBLING_SHARE = NAVIGATION_SHARE / 2
 
 
-def navigation_paths(queries: list[Query], shapes: list[QueryShape | None],
-                     schema) -> list[tuple[Query, QueryShape, set[int]]]:
-    """The foreign keys the workload's queries join through with no index leading with them,
-    each as a (Query, QueryShape, the numbers of the queries that walk it)."""
+def navigation_paths(queries: list[Query], shapes: list[QueryShape | None], schema,
+                     tenant_columns=()) -> list[tuple[Query, QueryShape, set[int]]]:
+    """The foreign keys the workload's queries join through, and the other foreign keys of the
+    parents they walk from, with no index leading with them, each as a (Query, QueryShape,
+    the numbers of the queries that walk it or its parent)."""
     found: dict[str, tuple[Query, set[int]]] = {}
+    parents: dict[tuple[str, str], tuple[float, set[int]]] = {}
     for number, (query, shape) in enumerate(zip(queries, shapes)):
         if shape is None or shape.kind != "select":
             continue
         for access in shape.accesses:
-            for fk in walked_keys(access, schema):
-                sql = path_query(fk)
-                previous, walkers = found.get(sql, (None, set()))
-                calls = (previous.calls if previous else 0.0) + query.calls * NAVIGATION_SHARE
-                walkers = walkers | {number}
-                found[sql] = (Query(sql, path_label(fk, walkers), calls), walkers)
+            for fk in joined_keys(access, schema):
+                calls, walkers = parents.get(fk.ref_key, (0.0, set()))
+                parents[fk.ref_key] = (calls + query.calls, walkers | {number})
+                if is_unindexed(fk, schema):
+                    add_path(found, fk, query.calls * NAVIGATION_SHARE, {number}, path_label)
+    for parent, (calls, walkers) in parents.items():
+        for fk in sibling_keys(parent, schema, tenant_columns):
+            if path_query(fk) not in found:
+                add_path(found, fk, calls * SIBLING_SHARE, walkers, sibling_label)
     return [(query, analyse(query.sql, schema), walkers) for query, walkers in found.values()]
 
 
-def walked_keys(access: Access, schema) -> list:
-    """The foreign keys of ``access``'s table whose columns are all join keys of the access,
-    and that no valid, whole-table index leads with."""
+def add_path(found: dict, fk, calls: float, walkers: set[int], label) -> None:
+    """Count ``calls`` more of ``fk``'s path query in ``found``, walked by ``walkers``."""
+    sql = path_query(fk)
+    previous, known = found.get(sql, (None, set()))
+    walkers = known | walkers
+    total = (previous.calls if previous else 0.0) + calls
+    found[sql] = (Query(sql, label(fk, walkers), total), walkers)
+
+
+def joined_keys(access: Access, schema) -> list:
+    """The foreign keys of ``access``'s table whose columns are all join keys of the access."""
     table = schema.table(access.key)
     joined = {key.column for key in access.joins if key.column}
-    return [fk for fk in table.foreign_keys
-            if set(fk.columns) <= joined and fk.covering_index(table.indexes) is None]
+    return [fk for fk in table.foreign_keys if set(fk.columns) <= joined]
+
+
+def walked_keys(access: Access, schema) -> list:
+    """The foreign keys ``access`` joins through that no valid, whole-table index leads with."""
+    return [fk for fk in joined_keys(access, schema) if is_unindexed(fk, schema)]
+
+
+def is_unindexed(fk, schema) -> bool:
+    """Whether no valid, whole-table index of ``fk``'s table leads with its columns."""
+    return fk.covering_index(schema.table(fk.table_key).indexes) is None
+
+
+def sibling_keys(parent: tuple[str, str], schema, tenant_columns=()) -> list:
+    """The unindexed foreign keys of every table that reference ``parent``, but those of the
+    tenant columns."""
+    tenants = set(tenant_columns)
+    return [fk for table in schema.objects.tables for fk in table.foreign_keys
+            if fk.ref_key == parent and not set(fk.columns) <= tenants and is_unindexed(fk, schema)]
 
 
 def path_query(fk) -> str:
@@ -64,3 +102,10 @@ def path_label(fk, walkers: set[int]) -> str:
     plural = "ies" if len(walkers) > 1 else "y"
     return (f"the rows of {fk.table} that reference one {fk.ref_table} ({fk.name}), the path "
             f"quer{plural} {numbers} join{'' if len(walkers) > 1 else 's'} through")
+
+
+def sibling_label(fk, walkers: set[int]) -> str:
+    numbers = ", ".join(str(n + 1) for n in sorted(walkers))
+    plural = "ies" if len(walkers) > 1 else "y"
+    return (f"the rows of {fk.table} that reference one {fk.ref_table} ({fk.name}), beside the "
+            f"rows quer{plural} {numbers} walk{'' if len(walkers) > 1 else 's'} to from {fk.ref_table}")
