@@ -358,17 +358,22 @@ def test_the_upkeep_of_a_cheap_frequent_write_is_paid_by_its_calls_not_the_rare_
     assert write_costs(evaluation, weights(evaluation, least_share=0.0), SCHEMA)[status] == 100 * 2.0 * ENTRY_COST
 
 
-def test_a_walked_parent_brings_its_other_children_in_at_a_smaller_share():
+def with_files():
+    """linked_schema() with app.files, whose ticket_id references tickets too."""
     from dataclasses import replace
 
     from workbench.catalog.model import ForeignKey
-    from workbench.indexes.navigation import NAVIGATION_SHARE, SIBLING_SHARE, navigation_paths
 
-    base = linked_schema()
     files_fk = ForeignKey("app", "files", "files_ticket_id_fkey", "foreign key", ("ticket_id",),
                           ref_schema="app", ref_table="tickets", ref_columns=("id",))
     files = replace(table("files", ["id", "ticket_id", "name"]), constraints=(files_fk,))
-    schema = Schema("test", "18.0", 180000, Objects(tables=(*base.objects.tables, files)))
+    return Schema("test", "18.0", 180000, Objects(tables=(*linked_schema().objects.tables, files)))
+
+
+def test_a_walked_parent_brings_its_other_children_in_at_a_smaller_share():
+    from workbench.indexes.navigation import NAVIGATION_SHARE, SIBLING_SHARE, navigation_paths
+
+    schema = with_files()
     walk = "SELECT n.id FROM app.notes n JOIN app.tickets t ON t.id = n.ticket_id WHERE t.status = 'open'"
     paths = {path.sql: (path, walkers)
              for path, _, walkers in navigation_paths([Query(walk, calls=300)], [analyse(walk, schema)], schema)}
@@ -463,3 +468,12 @@ def test_a_covering_index_gives_way_to_its_twin_without_include_when_no_query_is
     case = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 0.05))
     assert wins(pick, [case], [index_plan("wb_1", 0.05)], [index_plan("wb_2", 0.08)], {"wb_2"}, Limits())
     assert not wins(pick, [case], [index_plan("wb_1", 2.0)], [index_plan("wb_2", 5.0)], {"wb_2"}, Limits())
+
+
+def test_a_query_that_picks_children_and_joins_their_parent_walks_from_no_parent():
+    from workbench.indexes.navigation import navigation_paths
+
+    schema = with_files()
+    lookup = "SELECT n.id, t.status FROM app.notes n JOIN app.tickets t ON t.id = n.ticket_id WHERE n.body = 'x'"
+    found = navigation_paths([Query(lookup, calls=300)], [analyse(lookup, schema)], schema)
+    assert [path.sql for path, _, _ in found] == ["SELECT 1 FROM app.notes WHERE ticket_id = $1"]

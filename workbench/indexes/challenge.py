@@ -33,6 +33,7 @@ from .choose import Limits
 from .evaluate import Evaluation
 from .measure import NOISE_MS, NOISE_SHARE, Comparison, Run, first_cases, time_sample, uses
 from .model import Candidate
+from .progress import Tick, expect
 from .whatif import WhatIf
 
 WIDER_RATIO = 1.5
@@ -51,12 +52,14 @@ class Challenge:
     wider: bool = True
 
 
-def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits: Limits) -> list[Challenge]:
+def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits: Limits,
+              tick: Tick | None = None) -> list[Challenge]:
     """Time the challenges of ``result`` (a :class:`.confirm.Confirmation`) and put the winners
     in place of their incumbents; returns the winners."""
     picks = challenges(evaluation, result, limits)
     if not picks:
         return []
+    expect(tick, len(picks))
     incumbents = {pick.incumbent for pick in picks}
     winners = []
     with whatif.trial([c for c in result.chosen if c not in incumbents], real=True):
@@ -67,6 +70,8 @@ def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits:
             if names and wins(pick, cases, held, tried, names, limits):
                 winners.append(pick)
                 promote(result, pick, cases, held, tried)
+            if tick:
+                tick("challenged")
     return winners
 
 

@@ -63,7 +63,7 @@ def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, mea
             break
         if not replace(evaluation, result, limits):
             break
-    if measure and result.chosen and challenge(whatif, evaluation, result, runs, limits):
+    if measure and result.chosen and challenge(whatif, evaluation, result, runs, limits, tick):
         settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick)
     if not result.chosen:
         result.plans = {n: p for n, p in enumerate(evaluation.baseline) if p is not None}

@@ -18,10 +18,10 @@ left out.
 
 A parent the app walks from is a page of its own (an account, a customer), and its page lists
 its other children too: a ledger that walks from an account to its movements shows the
-account's invoices beside them. So every other foreign key that references a walked parent
-joins the workload as a path of its own, with :data:`SIBLING_SHARE` of the walking queries'
-calls, half a walked path's: a guess, weighed against what its index costs like any other
-query. Keys of the tenant columns are left out: the rows of one tenant are a scan, not a path.
+account's invoices beside them. So every other foreign key that references a parent that a
+query picks rows of (by conditions of its own) and walks on from joins the workload as a path
+of its own, with :data:`SIBLING_SHARE` of the walking queries' calls, half a walked path's: a
+guess, weighed against what its index costs like any other query. Keys of the tenant columns are left out: the rows of one tenant are a scan, not a path.
 """
 from __future__ import annotations
 
@@ -45,8 +45,9 @@ def navigation_paths(queries: list[Query], shapes: list[QueryShape | None], sche
             continue
         for access in shape.accesses:
             for fk in joined_keys(access, schema):
-                calls, walkers = parents.get(fk.ref_key, (0.0, set()))
-                parents[fk.ref_key] = (calls + query.calls, walkers | {number})
+                if walks_from_parent(shape, fk):
+                    calls, walkers = parents.get(fk.ref_key, (0.0, set()))
+                    parents[fk.ref_key] = (calls + query.calls, walkers | {number})
                 if is_unindexed(fk, schema):
                     add_path(found, fk, query.calls * NAVIGATION_SHARE, {number}, path_label)
     for parent, (calls, walkers) in parents.items():
@@ -70,6 +71,13 @@ def joined_keys(access: Access, schema) -> list:
     table = schema.table(access.key)
     joined = {key.column for key in access.joins if key.column}
     return [fk for fk in table.foreign_keys if set(fk.columns) <= joined]
+
+
+def walks_from_parent(shape: QueryShape, fk) -> bool:
+    """Whether the query picks rows of ``fk``'s parent by conditions of their own and goes on
+    to their children; a query that picks children and joins their parent row walks the other
+    way (the parent is looked up by its key) and says nothing about the parent's page."""
+    return any(access.key == fk.ref_key and (access.conditions or access.any_of) for access in shape.accesses)
 
 
 def walked_keys(access: Access, schema) -> list:
