@@ -21,7 +21,8 @@ its other children too: a ledger that walks from an account to its movements sho
 account's invoices beside them. So every other foreign key that references a parent that a
 query picks rows of (by conditions of its own) and walks on from joins the workload as a path
 of its own, with :data:`SIBLING_SHARE` of the walking queries' calls, half a walked path's: a
-guess, weighed against what its index costs like any other query. Keys of the tenant columns are left out: the rows of one tenant are a scan, not a path.
+guess, weighed against what its index costs like any other query. Keys of the tenant columns
+are left out: the rows of one tenant are a scan, not a path.
 """
 from __future__ import annotations
 
@@ -78,11 +79,6 @@ def walks_from_parent(shape: QueryShape, fk) -> bool:
     to their children; a query that picks children and joins their parent row walks the other
     way (the parent is looked up by its key) and says nothing about the parent's page."""
     return any(access.key == fk.ref_key and (access.conditions or access.any_of) for access in shape.accesses)
-
-
-def walked_keys(access: Access, schema) -> list:
-    """The foreign keys ``access`` joins through that no valid, whole-table index leads with."""
-    return [fk for fk in joined_keys(access, schema) if is_unindexed(fk, schema)]
 
 
 def is_unindexed(fk, schema) -> bool:
