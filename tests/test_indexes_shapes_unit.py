@@ -415,10 +415,10 @@ def challenged(after_ms=3.0, limits=None):
 
 
 def test_a_chosen_index_is_challenged_by_the_candidate_that_extends_it():
-    from workbench.indexes.challenge import Challenge
+    from workbench.indexes.challenge import WIDER, Challenge
 
     found, _ = challenged()
-    assert found == [Challenge(0, NARROW, WIDE)]  # not OTHER: another predicate, though cheaper
+    assert found == [Challenge(WIDER, 0, NARROW, WIDE)]  # not OTHER: another predicate, though cheaper
     assert challenged(after_ms=0.5)[0] == []  # too fast to gain min_saved_ms
     assert challenged(limits=Limits(budget_bytes=2500))[0] == []  # the wider index does not fit
 
@@ -433,11 +433,11 @@ def test_a_challenger_holds_every_column_of_the_index_it_extends():
 
 
 def test_a_wider_challenger_wins_when_the_query_uses_it_and_is_much_faster():
-    from workbench.indexes.challenge import Challenge, promote, wins
+    from workbench.indexes.challenge import WIDER, Challenge, promote, wins
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
 
-    pick = Challenge(0, NARROW, WIDE)
+    pick = Challenge(WIDER, 0, NARROW, WIDE)
     first = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 10.0))
     second = Comparison(0, Sample("largest tenant", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 1.0))
     held = [index_plan("wb_1", 10.0), index_plan("wb_1", 1.0)]
@@ -446,14 +446,18 @@ def test_a_wider_challenger_wins_when_the_query_uses_it_and_is_much_faster():
     assert not wins(pick, [first], held, [index_plan("wb_2", 8.0)], {"wb_2"}, Limits())  # not 1.5 times faster
     assert not wins(pick, [first], [index_plan("wb_1", 1.2)], [index_plan("wb_2", 0.3)], {"wb_2"}, Limits())  # < 1 ms
     assert not wins(pick, [first, second], held, [index_plan("wb_2", 0.5), index_plan("wb_2", 4.0)], {"wb_2"}, Limits())
+    big = Comparison(0, Sample("largest tenant", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 2.8))
+    assert wins(pick, [first, big], [index_plan("wb_1", 1.4), index_plan("wb_1", 2.8)],
+                [index_plan("wb_2", 0.5), index_plan("wb_2", 0.2)], {"wb_2"}, Limits())  # the big tenant gains 2.6 ms
     (found,), result = challenged()
     promote(result, found, [first], held, [index_plan("wb_2", 0.5)])
     assert result.chosen == [WIDE] and result.selection.benefit[WIDE] == 5.0
-    assert result.removed[NARROW].startswith("replaced by app.tickets (assignee_id, created_at), which reads query 1")
+    assert result.removed[NARROW].startswith(
+        "replaced by app.tickets (assignee_id, created_at), which reads the query in the order it needs (query 1")
 
 
 def test_a_covering_index_gives_way_to_its_twin_without_include_when_no_query_is_slower():
-    from workbench.indexes.challenge import Challenge, shrinks, wins
+    from workbench.indexes.challenge import SMALLER, Challenge, shrinks, wins
     from workbench.indexes.confirm import Confirmation
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
@@ -461,7 +465,13 @@ def test_a_covering_index_gives_way_to_its_twin_without_include_when_no_query_is
     covering = Candidate("app", "tickets", key("assignee_id", "created_at"), include=("title",))
     evaluation = evaluation_of([TOP_N], {}, {covering: 3 << 20, WIDE: 2 << 20, NARROW: 1 << 20})
     result = Confirmation([covering], Selection([covering]), sizes={covering: 3 << 20})
-    assert shrinks(evaluation, result) == [Challenge(None, covering, WIDE, wider=False)]
+    assert shrinks(evaluation, result) == [Challenge(SMALLER, None, covering, WIDE)]
+    report = Plan(PlanNode(0, "Index Only Scan", index="wb_1", relation="tickets", schema="app",
+                           actual_rows=5000.0, loops=1))
+    read_whole = Confirmation([covering], Selection([covering]), sizes={covering: 3 << 20}, names={"wb_1": covering},
+                              comparisons=[Comparison(0, Sample("as written", TOP_N), Run(None, 9.0, None),
+                                                      Run(None, 2.0, report))])
+    assert shrinks(evaluation, read_whole) == []  # a report reads 5,000 rows from the index alone
     result.sizes[covering] = 1000
     assert shrinks(evaluation, result) == []  # too small to matter
     pick = shrinks(evaluation, Confirmation([covering], Selection([covering]), sizes={covering: 3 << 20}))[0]
@@ -477,3 +487,28 @@ def test_a_query_that_picks_children_and_joins_their_parent_walks_from_no_parent
     lookup = "SELECT n.id, t.status FROM app.notes n JOIN app.tickets t ON t.id = n.ticket_id WHERE n.body = 'x'"
     found = navigation_paths([Query(lookup, calls=300)], [analyse(lookup, schema)], schema)
     assert [path.sql for path, _, _ in found] == ["SELECT 1 FROM app.notes WHERE ticket_id = $1"]
+
+
+def test_a_heavy_query_the_set_serves_worse_than_a_candidate_alone_gets_one_more_index():
+    from workbench.indexes.challenge import ADDED, Challenge, additions, wins
+    from workbench.indexes.confirm import Confirmation
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    same = Candidate("app", "tickets", key("assignee_id"), kinds=("equality",))  # NARROW, found for another query
+    evaluation = evaluation_of([TOP_N], {(0, NARROW): 50.0, (0, WIDE): 30.0, (0, OTHER): 20.0, (0, same): 10.0},
+                               {NARROW: 1000, WIDE: 3000, OTHER: 500, same: 1000})
+    case = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 3.0))
+    result = Confirmation([NARROW], Selection([NARROW]), plans={0: plan(40.0)}, names={"wb_1": NARROW},
+                          comparisons=[case])
+    assert additions(evaluation, result, [case], Limits()) == [Challenge(ADDED, 0, None, OTHER)]
+    assert additions(evaluation, result, [case], Limits(max_indexes=1)) == []  # no room
+    evaluation.candidates.remove(OTHER)
+    assert additions(evaluation, result, [case], Limits()) == []  # WIDE extends NARROW: a widening's to try
+    evaluation.candidates.append(OTHER)
+    result.plans[0] = plan(15.0)
+    assert additions(evaluation, result, [case], Limits()) == []  # the set is estimated cheaper already
+    pick = Challenge(ADDED, 0, None, OTHER)
+    held = [index_plan("wb_1", 3.0)]
+    assert wins(pick, [case], held, [index_plan("wb_2", 1.0)], {"wb_2"}, Limits())
+    assert not wins(pick, [case], held, [index_plan("wb_2", 1.8)], {"wb_2"}, Limits())  # not twice as fast

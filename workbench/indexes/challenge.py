@@ -1,29 +1,36 @@
 """After the proof: what the estimates misjudge, timed against the indexes chosen.
 
 The planner prices some reads far from what they take on a warm server, and the choice follows
-its estimates both ways:
+its estimates, so once the set is proven three kinds of challenge are timed:
 
 - **Wider keys.** A sort of a few hundred rows, or a hash aggregate over a tenant's rows, is
   priced about as cheap as reading the rows in the order of an index. Measured, the ordered
   read is often several times faster: the five latest movements of each merchant (a
   ``LATERAL`` top-N) take 2.8 ms with ``(account_id)`` and 0.4 ms with
-  ``(account_id, created_at)``.
+  ``(account_id, created_at)``. For the heaviest queries (calls × measured time), each chosen
+  index they use is challenged by the candidate that extends its keys, holds every column it
+  holds and is estimated cheapest for the query.
+- **One more index.** Merging two narrow picks into a broader one may cost a query little by
+  the estimates and much when measured (an anti-join over a tenant's open tickets read in date
+  order, 2 ms, becomes 24 ms). The heaviest queries that still take ``min_saved_ms`` or more
+  each get the candidate estimated cheapest for them, beside the set, while the set has room.
 - **No INCLUDE.** Fetching fifty rows from the table is priced as fifty random reads, so a
   covering index looks several times cheaper for a page of fifty; on cached data it saves
-  hundredths of a millisecond, for an index twice the size.
+  hundredths of a millisecond, for an index twice the size. Each chosen covering index of at
+  least :data:`SHRINK_MIN_BYTES` that no measured plan reads more than :data:`SHRINK_MAX_ROWS`
+  rows of is challenged by its twin without INCLUDE.
 
-So once the set is proven, the heaviest queries (calls × measured time) whose plans use a
-chosen index each bring one challenger for it: the candidate that extends its keys, holds every
-column it holds and is estimated cheapest for the query. Each chosen covering index of at least
-:data:`SHRINK_MIN_BYTES` is challenged by its twin without INCLUDE. The rest of the set is
-built; then the incumbent alone and the challenger alone are built beside it, in turn, and the
-cases of every query that uses the incumbent timed with each.
-
-A wider challenger wins when the query it was picked for, as written, uses it and gets
-:data:`WIDER_RATIO` times faster and ``min_saved_ms`` quicker; a twin without INCLUDE wins when
-it is smaller. Either way, no case may be slower than with the incumbent (:data:`.measure.NOISE_SHARE`
-plus :data:`.measure.NOISE_MS`). A winner takes the incumbent's place and the set is proven again.
-At most :data:`MAX_CHALLENGES` are tried: each costs two index builds.
+The rest of the set is built; then the incumbent (if any) and the challenger are built beside
+it, in turn, and the cases of the query the challenge was picked for, and of every query that
+uses the incumbent, timed with each. No case may be slower with the challenger
+(:data:`.measure.NOISE_SHARE` plus :data:`.measure.NOISE_MS`). Beyond that, a wider challenger
+wins when a case of the query it was picked for (as written, or a sample tenant) uses it and
+gets :data:`WIDER_RATIO` times faster and ``min_saved_ms`` quicker; one more index when it gets
+``min_speedup`` times faster and ``min_saved_ms`` quicker; a twin without INCLUDE wins by being
+smaller. A winner takes the
+incumbent's place (or joins the set), and the set is proven again. At most :data:`PER_KIND`
+challenges of each kind are tried: each costs one or two index builds. A query with a wider
+challenger gets no other; a candidate that extends a chosen index is only ever a wider one.
 """
 from __future__ import annotations
 
@@ -31,42 +38,46 @@ from dataclasses import dataclass
 
 from .choose import Limits
 from .evaluate import Evaluation
-from .measure import NOISE_MS, NOISE_SHARE, Comparison, Run, first_cases, time_sample, uses
+from .measure import NOISE_MS, NOISE_SHARE, Comparison, Run, first_cases, time_sample, uses, writes
 from .model import Candidate
 from .progress import Tick, expect
 from .whatif import WhatIf
 
 WIDER_RATIO = 1.5
-MAX_CHALLENGES = 4
+PER_KIND = 2
 SHRINK_MIN_BYTES = 1 << 20
+SHRINK_MAX_ROWS = 1000
+
+WIDER, ADDED, SMALLER = "wider", "added", "smaller"
 
 
 @dataclass(frozen=True)
 class Challenge:
-    """``challenger`` may take the chosen ``incumbent``'s place: it has wider keys, timed on
-    query ``number`` (``wider``), or it is the incumbent without INCLUDE (not ``wider``)."""
+    """``challenger`` may take the chosen ``incumbent``'s place (``kind`` WIDER: it extends its
+    keys, timed on query ``number``; SMALLER: it is the incumbent without INCLUDE), or join
+    the set for query ``number`` (ADDED, no incumbent)."""
 
+    kind: str
     number: int | None
-    incumbent: Candidate
+    incumbent: Candidate | None
     challenger: Candidate
-    wider: bool = True
 
 
 def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits: Limits,
               tick: Tick | None = None) -> list[Challenge]:
     """Time the challenges of ``result`` (a :class:`.confirm.Confirmation`) and put the winners
-    in place of their incumbents; returns the winners."""
+    in the set; returns the winners."""
     picks = challenges(evaluation, result, limits)
     if not picks:
         return []
     expect(tick, len(picks))
-    incumbents = {pick.incumbent for pick in picks}
+    incumbents = {pick.incumbent for pick in picks if pick.incumbent is not None}
     winners = []
     with whatif.trial([c for c in result.chosen if c not in incumbents], real=True):
         for pick in picks:
             cases = cases_of(result, pick)
-            held, _ = timed_with(whatif, pick.incumbent, cases, runs)
-            tried, names = timed_with(whatif, pick.challenger, cases, runs)
+            held, _ = timed_with(whatif, [pick.incumbent] if pick.incumbent else [], cases, runs)
+            tried, names = timed_with(whatif, [pick.challenger], cases, runs)
             if names and wins(pick, cases, held, tried, names, limits):
                 winners.append(pick)
                 promote(result, pick, cases, held, tried)
@@ -76,25 +87,33 @@ def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits:
 
 
 def challenges(evaluation: Evaluation, result, limits: Limits) -> list[Challenge]:
-    """The challenges worth two index builds: wider keys for the heaviest queries first (one
-    per incumbent), then the biggest covering indexes without INCLUDE."""
-    weighed = []
-    for case in first_cases(result.comparisons):
-        after = case.after
-        if after is None or after.median_ms is None or after.median_ms < limits.min_saved_ms:
-            continue
-        for incumbent in uses(case, result.names):
+    """The challenges worth their index builds: wider keys, then one more index, for the
+    heaviest queries first (one challenge per incumbent), then the biggest covering indexes
+    without INCLUDE."""
+    heaviest = sorted(((evaluation.queries[case.number].calls * case.after.median_ms, case)
+                       for case in first_cases(result.comparisons)
+                       if case.after is not None and case.after.median_ms is not None
+                       and case.after.median_ms >= limits.min_saved_ms),
+                      key=lambda found: -found[0])
+    cases = [case for _, case in heaviest]
+    wider = widenings(evaluation, result, cases, limits)[:PER_KIND]
+    widened = {pick.number for pick in wider}
+    added = additions(evaluation, result, [c for c in cases if c.number not in widened], limits)[:PER_KIND]
+    taken = {pick.incumbent for pick in wider}
+    smaller = [pick for pick in shrinks(evaluation, result) if pick.incumbent not in taken][:PER_KIND]
+    return wider + added + smaller
+
+
+def widenings(evaluation: Evaluation, result, cases: list[Comparison], limits: Limits) -> list[Challenge]:
+    """For each case, each chosen index its plan uses against the candidate extending it."""
+    picked, taken = [], set()
+    for case in cases:
+        for incumbent in sorted(uses(case, result.names) - taken, key=lambda c: c.body()):
             wide = challenger(evaluation, result, case.number, incumbent, limits)
             if wide is not None:
-                weight = evaluation.queries[case.number].calls * after.median_ms
-                weighed.append((weight, Challenge(case.number, incumbent, wide)))
-    picked, taken = [], set()
-    for _, pick in sorted(weighed, key=lambda found: -found[0]):
-        if pick.incumbent not in taken:
-            taken.add(pick.incumbent)
-            picked.append(pick)
-    picked += [pick for pick in shrinks(evaluation, result) if pick.incumbent not in taken]
-    return picked[:MAX_CHALLENGES]
+                taken.add(incumbent)
+                picked.append(Challenge(WIDER, case.number, incumbent, wide))
+    return picked
 
 
 def challenger(evaluation: Evaluation, result, number: int, incumbent: Candidate, limits: Limits) -> Candidate | None:
@@ -103,7 +122,7 @@ def challenger(evaluation: Evaluation, result, number: int, incumbent: Candidate
     others = [c for c in result.chosen if c is not incumbent]
     found = []
     for wide in evaluation.candidates:
-        if not extends(wide, incumbent) or wide in result.chosen or wide in result.removed:
+        if not extends(wide, incumbent) or is_known(wide, result):
             continue
         cost = evaluation.cost(number, wide, others)
         if cost is None or not evaluation.helps(number, wide, others) or not fits(evaluation, result, incumbent, wide, limits):
@@ -118,25 +137,61 @@ def extends(wide: Candidate, narrow: Candidate) -> bool:
             and set(narrow.columns) <= set(wide.columns))
 
 
-def fits(evaluation: Evaluation, result, incumbent: Candidate, wide: Candidate, limits: Limits) -> bool:
-    """Whether the set with ``wide`` in ``incumbent``'s place stays within the storage budget."""
+def additions(evaluation: Evaluation, result, cases: list[Comparison], limits: Limits) -> list[Challenge]:
+    """For each read case whose estimated plan with the set costs more than some candidate
+    alone, that candidate (the cheapest, the smaller on a tie), while the set has room. A
+    candidate that extends a chosen index is a widening's to try, not one more index."""
+    room = limits.max_indexes - len(result.chosen)
+    picked: list[Challenge] = []
+    for case in cases:
+        plan = result.plans.get(case.number)
+        if len(picked) >= room or plan is None or writes(case.after.plan):
+            continue
+        found = [(evaluation.cost(case.number, c, result.chosen), evaluation.size(c) or 0, c)
+                 for c in evaluation.candidates
+                 if not is_known(c, result) and not any(extends(c, chosen) for chosen in result.chosen)
+                 and evaluation.helps(case.number, c, result.chosen) and fits(evaluation, result, None, c, limits)]
+        picks = {p.challenger.identity for p in picked}
+        found = [f for f in found if f[0] < plan.total_cost and f[2].identity not in picks]
+        if found:
+            best = min(found, key=lambda f: (f[0], f[1]))[2]
+            picked.append(Challenge(ADDED, case.number, None, best))
+    return picked
+
+
+def is_known(candidate: Candidate, result) -> bool:
+    """Whether the same index (see :attr:`.model.Candidate.identity`) is chosen or was removed."""
+    return any(candidate.identity == c.identity for c in (*result.chosen, *result.removed))
+
+
+def fits(evaluation: Evaluation, result, incumbent: Candidate | None, challenger: Candidate, limits: Limits) -> bool:
+    """Whether the set with ``challenger`` (in ``incumbent``'s place) stays within the budget."""
     if limits.budget_bytes is None:
         return True
     sizes = [result.sizes.get(c) or evaluation.size(c) or 0 for c in result.chosen if c is not incumbent]
-    return sum(sizes) + (evaluation.size(wide) or 0) <= limits.budget_bytes
+    return sum(sizes) + (evaluation.size(challenger) or 0) <= limits.budget_bytes
 
 
 def shrinks(evaluation: Evaluation, result) -> list[Challenge]:
-    """Each chosen covering index of at least ``SHRINK_MIN_BYTES`` against its twin without
-    INCLUDE (a candidate too), biggest first."""
+    """Each chosen covering index of at least ``SHRINK_MIN_BYTES`` that no measured plan reads
+    more than ``SHRINK_MAX_ROWS`` rows of, against its twin without INCLUDE (a candidate too),
+    biggest first. A report that reads a tenant's rows from the index alone keeps its INCLUDE."""
     twins = {twin_key(c): c for c in evaluation.candidates if not c.include}
     found = []
     for incumbent in result.chosen:
         twin = twins.get(twin_key(incumbent)) if incumbent.include else None
         size = result.sizes.get(incumbent) or 0
-        if twin is not None and twin not in result.chosen and twin not in result.removed and size >= SHRINK_MIN_BYTES:
-            found.append((size, Challenge(None, incumbent, twin, wider=False)))
+        if (twin is not None and not is_known(twin, result) and size >= SHRINK_MIN_BYTES
+                and most_rows_read(result, incumbent) <= SHRINK_MAX_ROWS):
+            found.append((size, Challenge(SMALLER, None, incumbent, twin)))
     return [pick for _, pick in sorted(found, key=lambda f: -f[0])]
+
+
+def most_rows_read(result, index: Candidate) -> float:
+    """The most rows a measured plan's node read from ``index`` (over all its loops)."""
+    names = {name for name, c in result.names.items() if c is index}
+    return max((node.rows_out or 0.0 for case in result.comparisons if case.after and case.after.plan
+                for node in case.after.plan.nodes if node.index in names), default=0.0)
 
 
 def twin_key(candidate: Candidate) -> tuple:
@@ -146,15 +201,17 @@ def twin_key(candidate: Candidate) -> tuple:
 def cases_of(result, pick: Challenge) -> list[Comparison]:
     """The cases to time: every case of the query the challenge was picked for, and of every
     query whose measured plan uses the incumbent."""
-    numbers = {c.number for c in result.comparisons if pick.incumbent in uses(c, result.names)}
+    numbers = {c.number for c in result.comparisons if pick.incumbent is not None
+               and pick.incumbent in uses(c, result.names)}
     numbers |= {pick.number} if pick.number is not None else set()
     ordered = sorted(numbers, key=lambda n: n != pick.number)
     return [c for n in ordered for c in result.comparisons if c.number == n]
 
 
-def timed_with(whatif: WhatIf, index: Candidate, cases: list[Comparison], runs: int) -> tuple[list[Run], set[str]]:
-    """The cases timed with ``index`` built beside the set, and its name (none when it failed)."""
-    with whatif.trial([index], real=True) as made:
+def timed_with(whatif: WhatIf, indexes: list[Candidate], cases: list[Comparison],
+               runs: int) -> tuple[list[Run], set[str]]:
+    """The cases timed with ``indexes`` built beside the set, and their names (those built)."""
+    with whatif.trial(indexes, real=True) as made:
         names = {h.name for h in made.values() if h.ok}
         return [time_sample(whatif.conn, case.sample, runs) for case in cases], names
 
@@ -162,17 +219,17 @@ def timed_with(whatif: WhatIf, index: Candidate, cases: list[Comparison], runs: 
 def wins(pick: Challenge, cases: list[Comparison], held: list[Run], tried: list[Run], names: set[str],
          limits: Limits) -> bool:
     """Whether the challenger wins (see the module docstring); ``held`` and ``tried`` time
-    ``cases`` with the incumbent and with the challenger."""
+    ``cases`` without and with the challenger."""
     if not cases or any(run.median_ms is None for run in (*held, *tried)):
         return False
     if any(slower(before, after) for before, after in zip(held, tried)):
         return False
-    if not pick.wider:
+    if pick.kind == SMALLER:
         return True
-    first, again = held[0], tried[0]
-    if again.plan is None or not names & set(again.plan.indexes_used()):
-        return False
-    return first.median_ms - again.median_ms >= limits.min_saved_ms and first.median_ms >= again.median_ms * WIDER_RATIO
+    ratio = WIDER_RATIO if pick.kind == WIDER else limits.min_speedup
+    return any(case.number == pick.number and again.plan is not None and names & set(again.plan.indexes_used())
+               and before.median_ms - again.median_ms >= limits.min_saved_ms and before.median_ms >= again.median_ms * ratio
+               for case, before, again in zip(cases, held, tried))
 
 
 def slower(before: Run, after: Run) -> bool:
@@ -180,15 +237,19 @@ def slower(before: Run, after: Run) -> bool:
 
 
 def promote(result, pick: Challenge, cases: list[Comparison], held: list[Run], tried: list[Run]) -> None:
-    """Put the challenger in its incumbent's place in ``result``, saying why."""
-    result.chosen[result.chosen.index(pick.incumbent)] = pick.challenger
+    """Put the challenger in the set of ``result`` (in its incumbent's place), saying why."""
     benefit = result.selection.benefit
+    if pick.incumbent is None:
+        result.chosen.append(pick.challenger)
+        benefit[pick.challenger] = 0.0
+        return
+    result.chosen[result.chosen.index(pick.incumbent)] = pick.challenger
     benefit[pick.challenger] = benefit.get(pick.incumbent, 0.0)
     case, before, after = cases[0], held[0], tried[0]
-    if pick.wider:
-        why = (f"reads query {case.number + 1} ({case.sample.label}) in the order it needs: "
-               f"{before.median_ms:.2f} ms -> {after.median_ms:.2f} ms, measured")
+    measured = (f"query {case.number + 1}, {case.sample.label}: {before.median_ms:.2f} ms -> "
+                f"{after.median_ms:.2f} ms, measured")
+    if pick.kind == WIDER:
+        why = f"reads the query in the order it needs ({measured})"
     else:
-        why = (f"is smaller, and no query that uses it is slower without INCLUDE (query {case.number + 1}, "
-               f"{case.sample.label}: {before.median_ms:.2f} ms -> {after.median_ms:.2f} ms, measured)")
+        why = f"is smaller, and no query that uses it is slower without INCLUDE ({measured})"
     result.removed[pick.incumbent] = f"replaced by {pick.challenger.body()}, which {why}"
