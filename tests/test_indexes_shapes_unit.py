@@ -399,8 +399,9 @@ def index_plan(name, ms=None):
     return Run(None, ms, Plan(PlanNode(0, "Index Scan", index=name, relation="tickets", schema="app")))
 
 
-def challenged(after_ms=3.0, limits=None):
-    """challenges() of a set whose (assignee_id) serves a top-N query in ``after_ms``."""
+def challenged(after_ms=3.0, limits=None, tenant_ms=None):
+    """challenges() of a set whose (assignee_id) serves a top-N query in ``after_ms`` (and its
+    largest tenant in ``tenant_ms``)."""
     from workbench.indexes.challenge import challenges
     from workbench.indexes.confirm import Confirmation
     from workbench.indexes.measure import Comparison, Run
@@ -408,8 +409,10 @@ def challenged(after_ms=3.0, limits=None):
 
     evaluation = evaluation_of([TOP_N], {(0, NARROW): 50.0, (0, WIDE): 30.0, (0, OTHER): 20.0},
                                {NARROW: 1000, WIDE: 3000, OTHER: 500})
-    case = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", after_ms))
-    result = Confirmation([NARROW], Selection([NARROW], {NARROW: 5.0}), names={"wb_1": NARROW}, comparisons=[case],
+    cases = [Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", after_ms))]
+    if tenant_ms is not None:
+        cases.append(Comparison(0, Sample("largest tenant", TOP_N), Run(None, 30.0, None), index_plan("wb_1", tenant_ms)))
+    result = Confirmation([NARROW], Selection([NARROW], {NARROW: 5.0}), names={"wb_1": NARROW}, comparisons=cases,
                           sizes={NARROW: 1000})
     return challenges(evaluation, result, limits or Limits()), result
 
@@ -420,6 +423,7 @@ def test_a_chosen_index_is_challenged_by_the_candidate_that_extends_it():
     found, _ = challenged()
     assert found == [Challenge(WIDER, 0, NARROW, WIDE)]  # not OTHER: another predicate, though cheaper
     assert challenged(after_ms=0.5)[0] == []  # too fast to gain min_saved_ms
+    assert challenged(after_ms=0.5, tenant_ms=2.8)[0] == found  # but its largest tenant is not
     assert challenged(limits=Limits(budget_bytes=2500))[0] == []  # the wider index does not fit
 
 

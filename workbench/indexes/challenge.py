@@ -88,14 +88,14 @@ def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits:
 
 def challenges(evaluation: Evaluation, result, limits: Limits) -> list[Challenge]:
     """The challenges worth their index builds: wider keys, then one more index, for the
-    heaviest queries first (one challenge per incumbent), then the biggest covering indexes
-    without INCLUDE."""
-    heaviest = sorted(((evaluation.queries[case.number].calls * case.after.median_ms, case)
-                       for case in first_cases(result.comparisons)
-                       if case.after is not None and case.after.median_ms is not None
-                       and case.after.median_ms >= limits.min_saved_ms),
-                      key=lambda found: -found[0])
-    cases = [case for _, case in heaviest]
+    heaviest queries first (calls × their slowest case, when that takes ``min_saved_ms`` or
+    more; one challenge per incumbent), then the biggest covering indexes without INCLUDE."""
+    slowest = {}
+    for case in result.comparisons:
+        if case.after is not None and case.after.median_ms is not None:
+            slowest[case.number] = max(slowest.get(case.number, 0.0), case.after.median_ms)
+    heavy = [case for case in first_cases(result.comparisons) if slowest.get(case.number, 0.0) >= limits.min_saved_ms]
+    cases = sorted(heavy, key=lambda case: -evaluation.queries[case.number].calls * slowest[case.number])
     wider = widenings(evaluation, result, cases, limits)[:PER_KIND]
     widened = {pick.number for pick in wider}
     added = additions(evaluation, result, [c for c in cases if c.number not in widened], limits)[:PER_KIND]
