@@ -358,8 +358,9 @@ def test_the_upkeep_of_a_cheap_frequent_write_is_paid_by_its_calls_not_the_rare_
     assert write_costs(evaluation, weights(evaluation, least_share=0.0), SCHEMA)[status] == 100 * 2.0 * ENTRY_COST
 
 
-def with_files():
-    """linked_schema() with app.files, whose ticket_id references tickets too."""
+def with_files(optional=False):
+    """linked_schema() with app.files, whose ticket_id references tickets too (NOT NULL unless
+    ``optional``)."""
     from dataclasses import replace
 
     from workbench.catalog.model import ForeignKey
@@ -367,6 +368,7 @@ def with_files():
     files_fk = ForeignKey("app", "files", "files_ticket_id_fkey", "foreign key", ("ticket_id",),
                           ref_schema="app", ref_table="tickets", ref_columns=("id",))
     files = replace(table("files", ["id", "ticket_id", "name"]), constraints=(files_fk,))
+    files = replace(files, columns=tuple(replace(c, nullable=optional or c.name != "ticket_id") for c in files.columns))
     return Schema("test", "18.0", 180000, Objects(tables=(*linked_schema().objects.tables, files)))
 
 
@@ -383,6 +385,9 @@ def test_a_walked_parent_brings_its_other_children_in_at_a_smaller_share():
     assert walkers == {0} and "files_ticket_id_fkey), beside the rows query 1 walks to from tickets" in sibling.label
     tenant_paths = navigation_paths([Query(walk, calls=300)], [analyse(walk, schema)], schema, ("ticket_id",))
     assert [path.sql for path, _, _ in tenant_paths] == ["SELECT 1 FROM app.notes WHERE ticket_id = $1"]
+    optional = with_files(optional=True)  # a nullable key is an optional reference, not a child
+    assert [path.sql for path, _, _ in navigation_paths([Query(walk)], [analyse(walk, optional)], optional)] == [
+        "SELECT 1 FROM app.notes WHERE ticket_id = $1"]
 
 
 # --- wider keys, timed against the narrow ones chosen ----------------------------------------------------

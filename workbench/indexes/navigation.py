@@ -21,8 +21,10 @@ its other children too: a ledger that walks from an account to its movements sho
 account's invoices beside them. So every other foreign key that references a parent that a
 query picks rows of (by conditions of its own) and walks on from joins the workload as a path
 of its own, with :data:`SIBLING_SHARE` of the walking queries' calls, half a walked path's: a
-guess, weighed against what its index costs like any other query. Keys of the tenant columns
-are left out: the rows of one tenant are a scan, not a path.
+guess, weighed against what its index costs like any other query. Only keys whose columns are
+NOT NULL count: a row that must have a parent is one of its children, a nullable key (a
+comment's author) is an optional reference. Keys of the tenant columns are left out: the rows
+of one tenant are a scan, not a path.
 """
 from __future__ import annotations
 
@@ -87,11 +89,19 @@ def is_unindexed(fk, schema) -> bool:
 
 
 def sibling_keys(parent: tuple[str, str], schema, tenant_columns=()) -> list:
-    """The unindexed foreign keys of every table that reference ``parent``, but those of the
-    tenant columns."""
+    """The unindexed foreign keys of every table that reference ``parent`` with NOT NULL
+    columns, but those of the tenant columns."""
     tenants = set(tenant_columns)
     return [fk for table in schema.objects.tables for fk in table.foreign_keys
-            if fk.ref_key == parent and not set(fk.columns) <= tenants and is_unindexed(fk, schema)]
+            if fk.ref_key == parent and not set(fk.columns) <= tenants and is_unindexed(fk, schema)
+            and belongs(table, fk)]
+
+
+def belongs(table, fk) -> bool:
+    """Whether every row of ``table`` has a parent through ``fk`` (its columns are NOT NULL):
+    a child the parent's page lists, not an optional reference such as a comment's author."""
+    nullable = {column.name for column in table.columns if column.nullable}
+    return not nullable & set(fk.columns)
 
 
 def path_query(fk) -> str:
