@@ -487,6 +487,7 @@ def test_a_covering_index_gives_way_to_its_twin_without_include_when_no_query_is
     case = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 0.05))
     assert wins(pick, [case], [index_plan("wb_1", 0.05)], [index_plan("wb_2", 0.08)], {"wb_2"}, Limits())
     assert not wins(pick, [case], [index_plan("wb_1", 2.0)], [index_plan("wb_2", 5.0)], {"wb_2"}, Limits())
+    assert not wins(pick, [case], [index_plan("wb_1", 0.4)], [index_plan("wb_2", 0.7)], {"wb_2"}, Limits())
 
 
 def test_a_query_that_picks_children_and_joins_their_parent_walks_from_no_parent():
