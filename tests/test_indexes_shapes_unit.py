@@ -522,3 +522,14 @@ def test_a_heavy_query_the_set_serves_worse_than_a_candidate_alone_gets_one_more
     held = [index_plan("wb_1", 3.0)]
     assert wins(pick, [case], held, [index_plan("wb_2", 1.0)], {"wb_2"}, Limits())
     assert not wins(pick, [case], held, [index_plan("wb_2", 1.8)], {"wb_2"}, Limits())  # not twice as fast
+
+
+def test_the_text_advice_lists_the_indexes_a_challenger_replaced():
+    from types import SimpleNamespace
+
+    from workbench.indexes.report import replaced_lines
+
+    why = "replaced by app.tickets (assignee_id, created_at), which reads the query in the order it needs (…)"
+    advice = SimpleNamespace(left_out=[(NARROW, why), (OTHER, "measured gain too small for its cost")])
+    assert replaced_lines(advice) == ["", "Replaced after timing:", f"  app.tickets (assignee_id): {why}"]
+    assert replaced_lines(SimpleNamespace(left_out=[])) == []

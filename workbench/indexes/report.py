@@ -137,6 +137,7 @@ def advice_text(advice: Advice) -> str:
         lines += ["", f"{rec.create_sql};", f"  size {size(rec.size_bytes)}; serves queries "
                   f"{', '.join(str(n + 1) for n in rec.queries) or '-'}"]
         lines += [f"  note: {note}" for note in rec.notes]
+    lines += replaced_lines(advice)
     lines += ["", "Queries:"]
     for result in advice.queries:
         lines.append(query_line(result))
@@ -144,6 +145,14 @@ def advice_text(advice: Advice) -> str:
         lines += [f"    hint: {hint}" for hint in result.hints]
         lines += [f"    slower write: {result.write_note}"] if result.write_note else []
     return "\n".join(lines)
+
+
+def replaced_lines(advice: Advice) -> list[str]:
+    """The chosen indexes a measured challenger took the place of, and why."""
+    found = [(c, reason) for c, reason in advice.left_out if reason.startswith("replaced by ")]
+    if not found:
+        return []
+    return ["", "Replaced after timing:"] + [f"  {c.body()}: {reason}" for c, reason in found]
 
 
 def query_line(result) -> str:
