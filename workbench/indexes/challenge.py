@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from .choose import Limits
 from .evaluate import Evaluation
-from .measure import NOISE_MS, NOISE_SHARE, Comparison, Run, first_cases, time_sample, uses, writes
+from .measure import NOISE_MS, Comparison, Run, first_cases, slower_than, time_sample, uses, writes
 from .model import Candidate
 from .progress import Tick, expect
 from .whatif import WhatIf
@@ -52,6 +52,7 @@ SHRINK_MAX_ROWS = 1000
 SHRINK_SLACK_MS = 0.05
 
 WIDER, ADDED, SMALLER = "wider", "added", "smaller"
+REPLACED_BY = "replaced by "  # how a replaced incumbent's reason starts (the text advice lists them)
 
 
 @dataclass(frozen=True)
@@ -123,15 +124,21 @@ def challenger(evaluation: Evaluation, result, number: int, incumbent: Candidate
     """The candidate extending ``incumbent`` that the estimates find cheapest for query
     ``number`` (the smaller on a tie), within the budget; None when there is none."""
     others = [c for c in result.chosen if c is not incumbent]
-    found = []
-    for wide in evaluation.candidates:
-        if not extends(wide, incumbent) or is_known(wide, result):
-            continue
-        cost = evaluation.cost(number, wide, others)
-        if cost is None or not evaluation.helps(number, wide, others) or not fits(evaluation, result, incumbent, wide, limits):
-            continue
-        found.append((cost, evaluation.size(wide) or 0, wide))
-    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
+    pool = [wide for wide in evaluation.candidates if extends(wide, incumbent) and not is_known(wide, result)
+            and fits(evaluation, result, incumbent, wide, limits)]
+    found = cheapest(evaluation, number, pool, others)
+    return found[1] if found else None
+
+
+def cheapest(evaluation: Evaluation, number: int, pool: list[Candidate], chosen) -> tuple[float, Candidate] | None:
+    """Of ``pool``, the candidate that serves query ``number`` (next to ``chosen``) at the
+    lowest estimated cost, the smaller on a tie, with that cost; None when none serves it."""
+    found = [(cost, evaluation.size(c) or 0, c) for c in pool
+             if (cost := evaluation.cost(number, c, chosen)) is not None and evaluation.helps(number, c, chosen)]
+    if not found:
+        return None
+    cost, _, best = min(found, key=lambda f: (f[0], f[1]))
+    return cost, best
 
 
 def extends(wide: Candidate, narrow: Candidate) -> bool:
@@ -150,15 +157,13 @@ def additions(evaluation: Evaluation, result, cases: list[Comparison], limits: L
         plan = result.plans.get(case.number)
         if len(picked) >= room or plan is None or writes(case.after.plan):
             continue
-        found = [(evaluation.cost(case.number, c, result.chosen), evaluation.size(c) or 0, c)
-                 for c in evaluation.candidates
-                 if not is_known(c, result) and not any(extends(c, chosen) for chosen in result.chosen)
-                 and evaluation.helps(case.number, c, result.chosen) and fits(evaluation, result, None, c, limits)]
-        picks = {p.challenger.identity for p in picked}
-        found = [f for f in found if f[0] < plan.total_cost and f[2].identity not in picks]
-        if found:
-            best = min(found, key=lambda f: (f[0], f[1]))[2]
-            picked.append(Challenge(ADDED, case.number, None, best))
+        tried = {p.challenger.identity for p in picked}
+        pool = [c for c in evaluation.candidates
+                if not is_known(c, result) and c.identity not in tried
+                and not any(extends(c, chosen) for chosen in result.chosen) and fits(evaluation, result, None, c, limits)]
+        found = cheapest(evaluation, case.number, pool, result.chosen)
+        if found and found[0] < plan.total_cost:
+            picked.append(Challenge(ADDED, case.number, None, found[1]))
     return picked
 
 
@@ -226,7 +231,7 @@ def wins(pick: Challenge, cases: list[Comparison], held: list[Run], tried: list[
     if not cases or any(run.median_ms is None for run in (*held, *tried)):
         return False
     slack = SHRINK_SLACK_MS if pick.kind == SMALLER else NOISE_MS
-    if any(slower(before, after, slack) for before, after in zip(held, tried)):
+    if any(slower_than(before.median_ms, after.median_ms, slack) for before, after in zip(held, tried)):
         return False
     if pick.kind == SMALLER:
         return True
@@ -234,10 +239,6 @@ def wins(pick: Challenge, cases: list[Comparison], held: list[Run], tried: list[
     return any(case.number == pick.number and again.plan is not None and names & set(again.plan.indexes_used())
                and before.median_ms - again.median_ms >= limits.min_saved_ms and before.median_ms >= again.median_ms * ratio
                for case, before, again in zip(cases, held, tried))
-
-
-def slower(before: Run, after: Run, slack_ms: float = NOISE_MS) -> bool:
-    return after.median_ms > before.median_ms * (1 + NOISE_SHARE) + slack_ms
 
 
 def promote(result, pick: Challenge, cases: list[Comparison], held: list[Run], tried: list[Run]) -> None:
@@ -256,4 +257,4 @@ def promote(result, pick: Challenge, cases: list[Comparison], held: list[Run], t
         why = f"reads the query in the order it needs ({measured})"
     else:
         why = f"is smaller, and no query that uses it is slower without INCLUDE ({measured})"
-    result.removed[pick.incumbent] = f"replaced by {pick.challenger.body()}, which {why}"
+    result.removed[pick.incumbent] = f"{REPLACED_BY}{pick.challenger.body()}, which {why}"

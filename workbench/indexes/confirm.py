@@ -10,8 +10,9 @@
    measured gain is too small. Then the set is tried again.
 4. When indexes left, the choice is made again without them (and without the queries that are
    already too fast to gain), so that the next best candidate can serve their queries.
-5. Wider keys the estimates undervalue are timed against the narrow indexes chosen, and the
-   set is proven again when one wins (:mod:`.challenge`).
+5. What the estimates misjudge is timed against the set (wider keys, one more index, a covering
+   index without INCLUDE), and the set is proven again when a challenger wins
+   (:mod:`.challenge`).
 """
 from __future__ import annotations
 

@@ -51,7 +51,13 @@ class Comparison:
     def slower(self) -> bool:
         if self.after is None or self.before.median_ms is None or self.after.median_ms is None:
             return False
-        return self.after.median_ms > self.before.median_ms * (1 + NOISE_SHARE) + NOISE_MS
+        return slower_than(self.before.median_ms, self.after.median_ms)
+
+
+def slower_than(before_ms: float, after_ms: float, slack_ms: float = NOISE_MS) -> bool:
+    """Whether ``after_ms`` is slower than ``before_ms`` beyond timing noise: more than
+    ``NOISE_SHARE`` plus ``slack_ms``."""
+    return after_ms > before_ms * (1 + NOISE_SHARE) + slack_ms
 
 
 def time_sample(conn, sample: Sample, runs: int) -> Run:

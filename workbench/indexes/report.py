@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..plans.words import ms, ratio, size
 from .advice import Advice
+from .challenge import REPLACED_BY
 
 
 def queries_frame(advice: Advice) -> pd.DataFrame:
@@ -149,7 +150,7 @@ def advice_text(advice: Advice) -> str:
 
 def replaced_lines(advice: Advice) -> list[str]:
     """The chosen indexes a measured challenger took the place of, and why."""
-    found = [(c, reason) for c, reason in advice.left_out if reason.startswith("replaced by ")]
+    found = [(c, reason) for c, reason in advice.left_out if reason.startswith(REPLACED_BY)]
     if not found:
         return []
     return ["", "Replaced after timing:"] + [f"  {c.body()}: {reason}" for c, reason in found]
