@@ -533,3 +533,13 @@ def test_the_text_advice_lists_the_indexes_a_challenger_replaced():
     advice = SimpleNamespace(left_out=[(NARROW, why), (OTHER, "measured gain too small for its cost")])
     assert replaced_lines(advice) == ["", "Replaced after timing:", f"  app.tickets (assignee_id): {why}"]
     assert replaced_lines(SimpleNamespace(left_out=[])) == []
+
+
+def test_a_read_counts_its_median_warm_run_and_a_write_its_fastest_run():
+    from workbench.indexes.measure import typical
+
+    runs = [9.0, 2.0, 3.0, 7.0]  # the first warmed the cache
+    assert typical(runs, write=False) == 3.0
+    # a rolled-back write leaves index entries the next run must write past: later runs grow
+    assert typical([246.0, 338.0, 386.0, 441.0], write=True) == 246.0
+    assert typical(runs, write=True) == 2.0

@@ -68,11 +68,11 @@ class QueryResult:
 
     @property
     def ms_before(self) -> float | None:
-        return self.main.before.median_ms if self.main else None
+        return self.main.before.ms if self.main else None
 
     @property
     def ms_after(self) -> float | None:
-        return self.main.after.median_ms if self.main and self.main.after else None
+        return self.main.after.ms if self.main and self.main.after else None
 
     @property
     def speedup(self) -> float | None:
@@ -236,10 +236,10 @@ def served_line(result: QueryResult) -> str:
     text = (f"- query {result.number + 1} ({result.label}): estimated cost "
             f"{result.cost_before:,.0f} -> {result.cost_after:,.0f} ({ratio(result.cost_before, result.cost_after)})")
     for comparison in result.comparisons:
-        after = comparison.after.median_ms if comparison.after else None
-        if comparison.before.median_ms is not None and after is not None:
-            text += (f"; {comparison.sample.label}: {ms(comparison.before.median_ms)} -> {ms(after)} "
-                     f"({ratio(comparison.before.median_ms, after)})")
+        after = comparison.after.ms if comparison.after else None
+        if comparison.before.ms is not None and after is not None:
+            text += (f"; {comparison.sample.label}: {ms(comparison.before.ms)} -> {ms(after)} "
+                     f"({ratio(comparison.before.ms, after)})")
     return text
 
 
@@ -247,7 +247,7 @@ def candidate_notes(run: Run, candidate: Candidate, served: list[QueryResult]) -
     """Caveats: HypoPG without expression statistics, partial-index scope, redundancy, write cost."""
     notes = []
     if candidate.expression and run.method == "hypopg":
-        measured = any(c.after and c.after.median_ms is not None for r in served for c in r.comparisons)
+        measured = any(c.after and c.after.ms is not None for r in served for c in r.comparisons)
         if measured:
             notes.append("HypoPG has no statistics for expression keys; the benefit was confirmed by "
                          "measuring with a real index")

@@ -96,8 +96,8 @@ def challenges(evaluation: Evaluation, result, limits: Limits) -> list[Challenge
     more; one challenge per incumbent), then the biggest covering indexes without INCLUDE."""
     slowest = {}
     for case in result.comparisons:
-        if case.after is not None and case.after.median_ms is not None:
-            slowest[case.number] = max(slowest.get(case.number, 0.0), case.after.median_ms)
+        if case.after is not None and case.after.ms is not None:
+            slowest[case.number] = max(slowest.get(case.number, 0.0), case.after.ms)
     heavy = [case for case in first_cases(result.comparisons) if slowest.get(case.number, 0.0) >= limits.min_saved_ms]
     cases = sorted(heavy, key=lambda case: -evaluation.queries[case.number].calls * slowest[case.number])
     wider = widenings(evaluation, result, cases, limits)[:PER_KIND]
@@ -228,16 +228,16 @@ def wins(pick: Challenge, cases: list[Comparison], held: list[Run], tried: list[
          limits: Limits) -> bool:
     """Whether the challenger wins (see the module docstring); ``held`` and ``tried`` time
     ``cases`` without and with the challenger."""
-    if not cases or any(run.median_ms is None for run in (*held, *tried)):
+    if not cases or any(run.ms is None for run in (*held, *tried)):
         return False
     slack = SHRINK_SLACK_MS if pick.kind == SMALLER else NOISE_MS
-    if any(slower_than(before.median_ms, after.median_ms, slack) for before, after in zip(held, tried)):
+    if any(slower_than(before.ms, after.ms, slack) for before, after in zip(held, tried)):
         return False
     if pick.kind == SMALLER:
         return True
     ratio = WIDER_RATIO if pick.kind == WIDER else limits.min_speedup
     return any(case.number == pick.number and again.plan is not None and names & set(again.plan.indexes_used())
-               and before.median_ms - again.median_ms >= limits.min_saved_ms and before.median_ms >= again.median_ms * ratio
+               and before.ms - again.ms >= limits.min_saved_ms and before.ms >= again.ms * ratio
                for case, before, again in zip(cases, held, tried))
 
 
@@ -251,8 +251,8 @@ def promote(result, pick: Challenge, cases: list[Comparison], held: list[Run], t
     result.chosen[result.chosen.index(pick.incumbent)] = pick.challenger
     benefit[pick.challenger] = benefit.get(pick.incumbent, 0.0)
     case, before, after = cases[0], held[0], tried[0]
-    measured = (f"query {case.number + 1}, {case.sample.label}: {before.median_ms:.2f} ms -> "
-                f"{after.median_ms:.2f} ms, measured")
+    measured = (f"query {case.number + 1}, {case.sample.label}: {before.ms:.2f} ms -> "
+                f"{after.ms:.2f} ms, measured")
     if pick.kind == WIDER:
         why = f"reads the query in the order it needs ({measured})"
     else:

@@ -148,7 +148,7 @@ def too_fast(result: Confirmation, limits: Limits) -> set[int]:
     """The queries no index can make ``min_saved_ms`` quicker: every case already takes less."""
     times: dict[int, list[float | None]] = {}
     for comparison in result.comparisons:
-        times.setdefault(comparison.number, []).append(comparison.before.median_ms)
+        times.setdefault(comparison.number, []).append(comparison.before.ms)
     return {number for number, found in times.items()
             if all(t is not None and t < limits.min_saved_ms for t in found)}
 
@@ -176,7 +176,7 @@ def drop_one(result: Confirmation, benefit: dict, limits: Limits, evaluation: Ev
             else:
                 index = culprit(comparison, result.chosen, result.names, benefit)
             if index is not None:
-                before, after = comparison.before.median_ms, comparison.after.median_ms
+                before, after = comparison.before.ms, comparison.after.ms
                 result.removed[index] = (f"made query {comparison.number + 1} ({comparison.sample.label}) "
                                          f"slower: {before:.2f} ms -> {after:.2f} ms")
                 result.chosen.remove(index)
@@ -205,13 +205,13 @@ def write_culprit(evaluation: Evaluation, result: Confirmation, comparison: Comp
     if not on_table:
         return None
     calls = {n: evaluation.queries[n].calls for n in range(len(evaluation.queries))}
-    loss = (comparison.after.median_ms - comparison.before.median_ms) * calls[comparison.number]
-    gain = sum((c.before.median_ms - c.after.median_ms) * calls[c.number] for c in first_cases(result.comparisons)
+    loss = (comparison.after.ms - comparison.before.ms) * calls[comparison.number]
+    gain = sum((c.before.ms - c.after.ms) * calls[c.number] for c in first_cases(result.comparisons)
                if c.number != comparison.number and uses(c, result.names) & set(on_table)
-               and c.before.median_ms is not None and c.after and c.after.median_ms is not None)
+               and c.before.ms is not None and c.after and c.after.ms is not None)
     if gain > loss:
         result.write_notes[comparison.number] = (
-            f"{comparison.before.median_ms:.2f} ms -> {comparison.after.median_ms:.2f} ms: the price of writing "
+            f"{comparison.before.ms:.2f} ms -> {comparison.after.ms:.2f} ms: the price of writing "
             f"the new indexes of {target.relation}; weighted by the workload's calls, the reads they serve "
             f"gain {gain / 1000:,.2f} s against {loss / 1000:,.2f} s lost here")
         return None
@@ -233,12 +233,12 @@ def unmeasured_use(result: Confirmation, candidate: Candidate) -> str | None:
 def small_gain(result: Confirmation, candidate: Candidate, limits: Limits) -> str | None:
     """Why ``candidate``'s measured gain is too small to pay for it (None when it is worth it)."""
     served = [c for c in result.comparisons if candidate in uses(c, result.names)
-              and c.before.median_ms is not None and c.after and c.after.median_ms is not None]
+              and c.before.ms is not None and c.after and c.after.ms is not None]
     if not served:
         return unmeasured_use(result, candidate)
-    best = max(served, key=lambda c: c.before.median_ms - c.after.median_ms)
-    saved = best.before.median_ms - best.after.median_ms
+    best = max(served, key=lambda c: c.before.ms - c.after.ms)
+    saved = best.before.ms - best.after.ms
     if (best.ratio or 0) >= limits.min_speedup and saved >= limits.min_saved_ms:
         return None
     return (f"measured gain too small for its cost: best case query {best.number + 1} "
-            f"({best.sample.label}) {best.before.median_ms:.2f} ms -> {best.after.median_ms:.2f} ms")
+            f"({best.sample.label}) {best.before.ms:.2f} ms -> {best.after.ms:.2f} ms")

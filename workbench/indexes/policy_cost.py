@@ -80,8 +80,8 @@ def one_line(text: str) -> str:
 
 def timing(comparison, fixed: bool) -> str:
     """The measured time as that tenant, and with the recommended indexes when they fix it."""
-    before = comparison.before.median_ms
-    after = comparison.after.median_ms if comparison.after else None
+    before = comparison.before.ms
+    after = comparison.after.ms if comparison.after else None
     if before is None:
         return "not timed"
     if fixed and after is not None:
@@ -104,7 +104,7 @@ def policy_notes(schema, role: str, kind: str, comparisons, names: dict[str, str
     """One note per policy that makes the query slow for some tenant (``names``: index name in
     the measured plans -> recommended index name)."""
     notes: dict[tuple, str] = {}
-    for comparison in sorted(comparisons, key=lambda c: -(c.before.median_ms or 0)):
+    for comparison in sorted(comparisons, key=lambda c: -(c.before.ms or 0)):
         for key, note in comparison_notes(schema, role, kind, comparison, names):
             notes.setdefault(key, note)
     return list(notes.values())

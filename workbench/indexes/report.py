@@ -62,7 +62,7 @@ def recommended_frame(advice: Advice) -> pd.DataFrame:
 def comparison_dict(comparison) -> dict:
     after = comparison.after
     return {"case": comparison.sample.label, "params": list(comparison.sample.params or []),
-            "ms_before": comparison.before.median_ms, "ms_after": after.median_ms if after else None,
+            "ms_before": comparison.before.ms, "ms_after": after.ms if after else None,
             "error": comparison.before.error or (after.error if after else None)}
 
 
