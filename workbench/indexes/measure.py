@@ -79,9 +79,9 @@ def typical(times: list[float], write: bool) -> float:
 
     A read counts the median of the runs after the first. A write counts its fastest run: a
     rolled-back write leaves its rows' new index entries behind until VACUUM, and each run
-    must write past those of the runs before it (a bulk UPDATE of 12,000 rows under seven
-    indexes took 246, 338, 386 and 441 ms in turn), so its first runs are what it costs on a
-    clean table, and later ones measure the rollbacks."""
+    must write past those of the runs before it (a bulk UPDATE of 12,353 rows of a table with
+    ten new indexes took 246, 338, 386 and 441 ms in turn), so its first runs are what it
+    costs on a clean table, and later ones measure the rollbacks."""
     if write:
         return min(times)
     return statistics.median(times[1:] or times)
