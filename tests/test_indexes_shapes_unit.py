@@ -543,3 +543,21 @@ def test_a_read_counts_its_median_warm_run_and_a_write_its_fastest_run():
     # a rolled-back write leaves index entries the next run must write past: later runs grow
     assert typical([246.0, 338.0, 386.0, 441.0], write=True) == 246.0
     assert typical(runs, write=True) == 2.0
+
+
+def test_a_set_over_the_budget_as_built_loses_its_index_of_least_benefit_per_byte():
+    from workbench.indexes.confirm import Confirmation, drop_one
+
+    sizes = {NARROW: 1000, WIDE: 3000, OTHER: 500}
+    benefit = {NARROW: 5.0, WIDE: 9.0, OTHER: 4.0}  # per byte: 0.005, 0.003, 0.008
+
+    def dropped(budget):
+        result = Confirmation([NARROW, WIDE, OTHER], Selection([NARROW, WIDE, OTHER], benefit), sizes=dict(sizes))
+        drop_one(result, benefit, Limits(budget_bytes=budget), evaluation_of([TOP_N], {}, sizes))
+        return result
+
+    over = dropped(4000)  # the estimates fitted; built, the set takes 4,500 bytes
+    assert over.chosen == [NARROW, OTHER]
+    assert over.removed[WIDE].startswith("over the size budget as built")
+    fits = dropped(4500)  # within: the next rules take over (here: no plan uses them)
+    assert not any(why.startswith("over the size budget") for why in fits.removed.values())

@@ -6,8 +6,10 @@
 2. The set is built and every case timed again. A case that looks slower is timed again with
    more runs, with and without the indexes, before anything is concluded from it: a sub-
    millisecond query easily measures 0.3 ms slower by chance.
-3. One index that makes a case slower leaves the set; else those no plan uses; else those whose
-   measured gain is too small. Then the set is tried again.
+3. With a size budget that the set as built exceeds, the index with the least benefit per
+   byte leaves it (the sizes the choice used were estimates). Else one index that makes a case
+   slower leaves the set; else those no plan uses; else those whose measured gain is too
+   small. Then the set is tried again.
 4. When indexes left, the choice is made again without them (and without the queries that are
    already too fast to gain), so that the next best candidate can serve their queries.
 5. What the estimates misjudge is timed against the set (wider keys, one more index, a covering
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..errors import WorkbenchError
 from ..plans import Plan
+from ..plans.words import size
 from .challenge import challenge
 from .choose import Limits, Selection, choose
 from .evaluate import Evaluation
@@ -166,9 +169,16 @@ def final_plans(whatif: WhatIf, evaluation: Evaluation) -> dict[int, Plan]:
 
 
 def drop_one(result: Confirmation, benefit: dict, limits: Limits, evaluation: Evaluation) -> bool:
-    """Take out one index that slows a case down, else those no plan uses, else those whose
-    measured gain is too small; True when the set changed."""
+    """Take out one index when the set as built is over the size budget, else one that slows a
+    case down, else those no plan uses, else those whose measured gain is too small; True when
+    the set changed."""
     result.write_notes = {}
+    if (index := over_budget(result, benefit, limits)) is not None:
+        result.removed[index] = (f"over the size budget as built: the set took "
+                                 f"{size(built_bytes(result))}, the budget leaves {size(limits.budget_bytes)} "
+                                 "for new indexes")
+        result.chosen.remove(index)
+        return True
     for comparison in result.comparisons:
         if comparison.slower:
             if writes(comparison.after.plan):
@@ -192,6 +202,18 @@ def drop_one(result: Confirmation, benefit: dict, limits: Limits, evaluation: Ev
         result.removed[index] = reason
         result.chosen.remove(index)
     return bool(dropped)
+
+
+def built_bytes(result: Confirmation) -> int:
+    """The size of the chosen set as built (or as estimated, when it was not built)."""
+    return sum(result.sizes.get(c) or 0 for c in result.chosen)
+
+
+def over_budget(result: Confirmation, benefit: dict, limits: Limits) -> Candidate | None:
+    """The index with the least benefit per byte, when the set as built exceeds the budget."""
+    if limits.budget_bytes is None or built_bytes(result) <= limits.budget_bytes:
+        return None
+    return min(result.chosen, key=lambda c: benefit.get(c, 0.0) / max(result.sizes.get(c) or 1, 1))
 
 
 def write_culprit(evaluation: Evaluation, result: Confirmation, comparison: Comparison,
