@@ -224,7 +224,8 @@ def recommendation(run: Run, candidate: Candidate, name: str, results: list[Quer
     size_text = size(confirmation.sizes.get(candidate))
     lines.append(f"Size: {size_text} ({'of the index built for real' if source == 'real' else 'HypoPG estimate, often too large'}).")
     if run.measured:
-        lines.append("Times: EXPLAIN ANALYZE, median of warm runs, the index built in a rolled-back transaction.")
+        lines.append("Times: EXPLAIN ANALYZE, median of warm runs (a write: its fastest run), the index built "
+                     "in a rolled-back transaction.")
     notes = candidate_notes(run, candidate, served)
     draft = index_draft(candidate, name, "\n".join(lines), notes,
                         extension_installed=run.installed.get(candidate.extension or "", True))
