@@ -561,3 +561,21 @@ def test_a_set_over_the_budget_as_built_loses_its_index_of_least_benefit_per_byt
     assert over.removed[WIDE].startswith("over the size budget as built")
     fits = dropped(4500)  # within: the next rules take over (here: no plan uses them)
     assert not any(why.startswith("over the size budget") for why in fits.removed.values())
+
+
+def test_two_challenges_never_bring_the_same_index_in_twice():
+    from workbench.indexes.challenge import ADDED, Challenge, challenges, shrinks
+    from workbench.indexes.confirm import Confirmation
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    covering = Candidate("app", "tickets", key("assignee_id", "status"), predicate="deleted_at IS NULL",
+                         include=("title",))  # its twin without INCLUDE is OTHER
+    evaluation = evaluation_of([TOP_N], {(0, NARROW): 50.0, (0, OTHER): 20.0},
+                               {NARROW: 1000, OTHER: 2 << 20, covering: 3 << 20})
+    case = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 3.0))
+    result = Confirmation([NARROW, covering], Selection([NARROW, covering]), plans={0: plan(40.0)},
+                          names={"wb_1": NARROW, "wb_2": covering}, comparisons=[case],
+                          sizes={NARROW: 1000, covering: 3 << 20})
+    assert [pick.challenger for pick in shrinks(evaluation, result)] == [OTHER]
+    assert challenges(evaluation, result, Limits()) == [Challenge(ADDED, 0, None, OTHER)]

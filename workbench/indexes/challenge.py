@@ -105,7 +105,18 @@ def challenges(evaluation: Evaluation, result, limits: Limits) -> list[Challenge
     added = additions(evaluation, result, [c for c in cases if c.number not in widened], limits)[:PER_KIND]
     taken = {pick.incumbent for pick in wider}
     smaller = [pick for pick in shrinks(evaluation, result) if pick.incumbent not in taken][:PER_KIND]
-    return wider + added + smaller
+    return distinct_challengers(wider + added + smaller)
+
+
+def distinct_challengers(picks: list[Challenge]) -> list[Challenge]:
+    """The first pick of each challenger (by :attr:`.model.Candidate.identity`): two picks
+    that both won would put the same index in the set twice."""
+    seen, found = set(), []
+    for pick in picks:
+        if pick.challenger.identity not in seen:
+            seen.add(pick.challenger.identity)
+            found.append(pick)
+    return found
 
 
 def widenings(evaluation: Evaluation, result, cases: list[Comparison], limits: Limits) -> list[Challenge]:
