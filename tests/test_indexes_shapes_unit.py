@@ -561,6 +561,11 @@ def test_a_set_over_the_budget_as_built_loses_its_index_of_least_benefit_per_byt
     assert over.removed[WIDE].startswith("over the size budget as built")
     fits = dropped(4500)  # within: the next rules take over (here: no plan uses them)
     assert not any(why.startswith("over the size budget") for why in fits.removed.values())
+    # an existing index the choice counted on dropping is used by the set's plans after all
+    kept = Confirmation([NARROW, WIDE, OTHER], Selection([NARROW, WIDE, OTHER], benefit), sizes=dict(sizes),
+                        room=lambda result: 4000)
+    drop_one(kept, benefit, Limits(budget_bytes=4500), evaluation_of([TOP_N], {}, sizes))
+    assert kept.chosen == [NARROW, OTHER] and "leaves 3.9 kB for new indexes" in kept.removed[WIDE]
 
 
 def test_two_challenges_never_bring_the_same_index_in_twice():

@@ -232,9 +232,12 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
         selection = choose(evaluation, limits)
         if evaluate_in_context(whatif, evaluation, selection.chosen, tick):
             selection = choose(evaluation, limits)
+        room = None if total is None else (
+            lambda result, unused=unused: total - kept_bytes(schema, tables,
+                                                             still_unused(unused, result, evaluation.baseline)))
         confirmation = confirm(whatif, evaluation, selection, measure=measure, runs=runs,
                                tenant_columns=tenant_columns if tenants else (), limits=limits,
-                               tick=tick, viewers=viewers)
+                               tick=tick, viewers=viewers, room=room)
     unused = still_unused(unused, confirmation, evaluation.baseline)
     budget = Budget(total, kept_bytes(schema, tables, unused)) if total is not None else None
     activity = {c.table_key: table_activity(conn, *c.table_key) for c in confirmation.chosen}

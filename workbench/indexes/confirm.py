@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..errors import WorkbenchError
 from ..plans import Plan
@@ -38,7 +39,8 @@ RECHECK_RUNS = 9
 
 @dataclass
 class Confirmation:
-    """The final set, its estimated plans per query, real sizes and measured comparisons."""
+    """The final set, its estimated plans per query, real sizes and measured comparisons;
+    ``room`` says what a size budget leaves for new indexes next to it (see :func:`room_left`)."""
 
     chosen: list[Candidate]
     selection: Selection
@@ -49,15 +51,17 @@ class Confirmation:
     comparisons: list[Comparison] = field(default_factory=list)
     removed: dict[Candidate, str] = field(default_factory=dict)
     write_notes: dict[int, str] = field(default_factory=dict)
+    room: Callable[[Confirmation], int] | None = None
 
 
 def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, measure: bool, runs: int,
             tenant_columns: tuple[str, ...], limits: Limits = Limits(), tick=None,
-            viewers=()) -> Confirmation:
-    """Steps 1–4 of the module docstring (without ``measure``: plans only, no replacements);
+            viewers=(), room: Callable[[Confirmation], int] | None = None) -> Confirmation:
+    """Steps 1–5 of the module docstring (without ``measure``: plans only, no replacements);
     tenants are sampled on ``tenant_columns`` (none when empty), or each case runs as each of
-    ``viewers`` (Row Level Security, see :mod:`.viewers`)."""
-    result = Confirmation(list(selection.chosen), selection)
+    ``viewers`` (Row Level Security, see :mod:`.viewers`). ``room`` says what a size budget
+    leaves for new indexes next to a result (the existing indexes its plans use stay)."""
+    result = Confirmation(list(selection.chosen), selection, room=room)
     cache: dict = {}
     for round_number in range(REPLACEMENT_ROUNDS + 1):
         if measure:
@@ -175,7 +179,7 @@ def drop_one(result: Confirmation, benefit: dict, limits: Limits, evaluation: Ev
     result.write_notes = {}
     if (index := over_budget(result, benefit, limits)) is not None:
         result.removed[index] = (f"over the size budget as built: the set took "
-                                 f"{size(built_bytes(result))}, the budget leaves {size(limits.budget_bytes)} "
+                                 f"{size(built_bytes(result))}, the budget leaves {size(room_left(result, limits))} "
                                  "for new indexes")
         result.chosen.remove(index)
         return True
@@ -209,9 +213,18 @@ def built_bytes(result: Confirmation) -> int:
     return sum(result.sizes.get(c) or 0 for c in result.chosen)
 
 
+def room_left(result: Confirmation, limits: Limits) -> int | None:
+    """What the size budget leaves for new indexes (None without a budget): the room the choice
+    had, less any existing index proposed for dropping that the set's plans use after all."""
+    if limits.budget_bytes is None:
+        return None
+    return min(limits.budget_bytes, result.room(result)) if result.room else limits.budget_bytes
+
+
 def over_budget(result: Confirmation, benefit: dict, limits: Limits) -> Candidate | None:
     """The index with the least benefit per byte, when the set as built exceeds the budget."""
-    if limits.budget_bytes is None or built_bytes(result) <= limits.budget_bytes:
+    room = room_left(result, limits)
+    if room is None or built_bytes(result) <= room:
         return None
     return min(result.chosen, key=lambda c: benefit.get(c, 0.0) / max(result.sizes.get(c) or 1, 1))
 
