@@ -220,3 +220,18 @@ def test_workload_from_pg_stat_statements(stat_statements_dsn):
         result = advise(session, ours)
     assert result.recommended
     assert any("customer_id" in r.candidate.body() for r in result.recommended)
+
+
+def test_a_partial_index_is_seen_on_the_table_a_join_reaches(shop):
+    """HypoPG ignores a hypothetical partial index on any table but the first of FROM, so
+    partial candidates are built for real, with HypoPG too."""
+    from workbench.indexes.model import Candidate, KeyPart
+    from workbench.indexes.whatif import WhatIf
+
+    pending = Candidate("shop", "orders", (KeyPart("created_at", columns=("created_at",)),),
+                        predicate="status = 'pending'")
+    joined = ("SELECT c.name FROM shop.customers AS c JOIN shop.orders AS o ON o.customer_id = c.id "
+              "WHERE o.status = 'pending' AND o.created_at >= timestamptz '2024-06-01'")
+    with WhatIf(shop) as whatif, whatif.trial([pending]) as made:
+        assert made[pending].method == "real" and made[pending].ok
+        assert made[pending].name in whatif.plan(joined).indexes_used()

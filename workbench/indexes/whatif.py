@@ -5,9 +5,13 @@ Two ways, behind one :class:`WhatIf` object:
 - **HypoPG** (when the extension is installed or can be created): hypothetical btree indexes
   the planner sees, built instantly in this backend's memory. HypoPG has no statistics for
   expression keys and estimates sizes generously, so those results are flagged.
-- **A real index in a rolled-back transaction** otherwise (and for GIN, which HypoPG
-  refuses): ``CREATE INDEX`` inside a savepoint, EXPLAIN, roll back. Building blocks writes
-  to the table meanwhile, so every trial is kept short and ``lock_timeout`` is set low.
+- **A real index in a rolled-back transaction** otherwise: ``CREATE INDEX`` inside a
+  savepoint, EXPLAIN, roll back. Building blocks writes to the table meanwhile, so every trial
+  is kept short and ``lock_timeout`` is set low. Also with HypoPG for GIN, which it refuses,
+  and for partial indexes: HypoPG (1.3) ignores a hypothetical index's predicate on any table
+  but the first of the query's FROM list, so the planner never uses it there (a partial index
+  on the table an ``EXISTS`` or a join reaches looks useless), and its issue #116 reports a
+  backend crash with a partial hypothetical index on a table queried through a view.
 
 Everything happens inside one transaction that is always rolled back: extensions created
 for the purpose (hypopg, pg_trgm) vanish with it, and the database is left as it was.
@@ -98,7 +102,7 @@ class WhatIf:
 
     def create(self, candidate: Candidate, real: bool = False) -> Hypothetical:
         """Make one candidate visible; failures (bad expression, lock timeout) are recorded, not raised."""
-        use_hypopg = self.method == "hypopg" and candidate.method == "btree" and not real
+        use_hypopg = self.method == "hypopg" and candidate.method == "btree" and not candidate.predicate and not real
         try:
             with self.conn.transaction():
                 if use_hypopg:
