@@ -331,9 +331,10 @@ def movements_dsn(tracker_dsn):
     return tracker_dsn
 
 
-def challenged(dsn, sql, incumbent, challenger):
-    """challenge() of a proven set holding ``incumbent`` alone, for one query the estimates
-    say ``challenger`` serves better (the estimates are given; the timings are real)."""
+def challenged(dsn, sql, incumbent, challenger, chosen=None):
+    """challenge() of a proven set holding ``incumbent`` alone (or ``chosen``), for one query
+    the estimates say ``challenger`` serves better (the estimates are given; the timings are
+    real)."""
     from workbench.indexes.challenge import challenge
     from workbench.indexes.choose import Selection
     from workbench.indexes.confirm import Confirmation
@@ -353,11 +354,12 @@ def challenged(dsn, sql, incumbent, challenger):
             evaluation.costs[(0, candidate)] = baseline.total_cost * share
             evaluation.used[(0, candidate)] = True
         comparisons = measure_before(whatif.conn, {0: [Sample("as written", sql)]}, 3)
-        with whatif.trial([incumbent], real=True) as made:
+        chosen = chosen or [incumbent]
+        with whatif.trial(chosen, real=True) as made:
             names = {h.name: c for c, h in made.items()}
             measure_after(whatif.conn, comparisons, 3)
         sizes = {c: h.size_bytes for c, h in made.items()}
-        result = Confirmation([incumbent], Selection([incumbent], {incumbent: 1.0}), names=names,
+        result = Confirmation(list(chosen), Selection(list(chosen), {c: 1.0 for c in chosen}), names=names,
                               comparisons=comparisons, sizes=sizes)
         return challenge(whatif, evaluation, result, 3, Limits()), result
 
@@ -386,3 +388,20 @@ def test_a_covering_index_the_queries_need_whole_keeps_its_include(movements_dsn
     covering, plain = movements("account_id", include=("amount",)), movements("account_id")
     winners, result = challenged(movements_dsn, BALANCES, covering, plain)
     assert winners == [] and result.chosen == [covering]
+
+
+def test_an_index_another_chosen_index_serves_as_well_leaves_the_set(movements_dsn):
+    """One account's movements: (account_id, created_at) finds them as fast as (account_id)."""
+    narrow, wide = movements("account_id"), movements("account_id", "created_at")
+    lookup = "SELECT id, amount FROM tracker.movements WHERE account_id = 7"
+    winners, result = challenged(movements_dsn, lookup, narrow, wide, chosen=[narrow, wide])
+    assert [(w.incumbent, w.challenger) for w in winners] == [(narrow, wide)] and result.chosen == [wide]
+    assert "which serves its queries as well" in result.removed[narrow]
+
+
+def test_a_covering_index_stays_beside_one_that_only_shares_its_keys(movements_dsn):
+    """The balances summed from (account_id) INCLUDE (amount) alone; (account_id, created_at)
+    would fetch every row."""
+    covering, wide = movements("account_id", include=("amount",)), movements("account_id", "created_at")
+    winners, result = challenged(movements_dsn, BALANCES, covering, wide, chosen=[covering, wide])
+    assert winners == [] and set(result.chosen) == {covering, wide}

@@ -584,3 +584,27 @@ def test_two_challenges_never_bring_the_same_index_in_twice():
                           sizes={NARROW: 1000, covering: 3 << 20})
     assert [pick.challenger for pick in shrinks(evaluation, result)] == [OTHER]
     assert challenges(evaluation, result, Limits()) == [Challenge(ADDED, 0, None, OTHER)]
+
+
+def test_an_index_whose_keys_another_chosen_index_starts_with_is_timed_without_it():
+    from workbench.indexes.challenge import FEWER, Challenge, promote, redundant, wins
+    from workbench.indexes.confirm import Confirmation
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    triage = Candidate("app", "tickets", key("assignee_id"), predicate="status = 'triage'")
+    result = Confirmation([triage, WIDE, OTHER], Selection([triage, WIDE, OTHER]),
+                          sizes={triage: 500, WIDE: 3000, OTHER: 800})
+    # WIDE (assignee_id, created_at) serves what (assignee_id) WHERE … does; OTHER has its own predicate
+    assert redundant(result) == [Challenge(FEWER, None, triage, WIDE)]
+    assert redundant(Confirmation([WIDE, OTHER], Selection([WIDE, OTHER]), sizes={WIDE: 3000, OTHER: 800})) == []
+    twins = Confirmation([NARROW, WIDE], Selection([NARROW, WIDE]), sizes={NARROW: 1000, WIDE: 3000})
+    assert redundant(twins) == [Challenge(FEWER, None, NARROW, WIDE)]  # never both ways at once
+
+    pick = Challenge(FEWER, None, triage, WIDE)
+    case = Comparison(0, Sample("as written", TOP_N), Run(None, 30.0, None), index_plan("wb_1", 0.40))
+    assert wins(pick, [case], [index_plan("wb_1", 0.40)], [index_plan("wb_2", 0.44)], set(), Limits())
+    assert not wins(pick, [case], [index_plan("wb_1", 0.40)], [index_plan("wb_2", 0.70)], set(), Limits())
+    promote(result, pick, [case], [index_plan("wb_1", 0.40)], [index_plan("wb_2", 0.44)])
+    assert result.chosen == [WIDE, OTHER]
+    assert result.removed[triage].startswith("replaced by app.tickets (assignee_id, created_at), which serves")

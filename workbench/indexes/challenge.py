@@ -1,7 +1,7 @@
 """After the proof: what the estimates misjudge, timed against the indexes chosen.
 
 The planner prices some reads far from what they take on a warm server, and the choice follows
-its estimates, so once the set is proven three kinds of challenge are timed:
+its estimates, so once the set is proven four kinds of challenge are timed:
 
 - **Wider keys.** A sort of a few hundred rows, or a hash aggregate over a tenant's rows, is
   priced about as cheap as reading the rows in the order of an index. Measured, the ordered
@@ -19,17 +19,22 @@ its estimates, so once the set is proven three kinds of challenge are timed:
   hundredths of a millisecond, for an index twice the size. Each chosen covering index of at
   least :data:`SHRINK_MIN_BYTES` that no measured plan reads more than :data:`SHRINK_MAX_ROWS`
   rows of is challenged by its twin without INCLUDE.
+- **One index fewer.** A chosen index whose keys another chosen index of its table starts with
+  (with no predicate, or the same) may serve its queries about as well: a partial
+  ``(ticket_id) WHERE author_agent_id IS NOT NULL`` next to ``(ticket_id)``. The estimates
+  keep both when the narrow one is a little cheaper for one query; the set is timed without
+  it.
 
 The rest of the set is built; then the incumbent (if any) and the challenger are built beside
 it, in turn, and the cases of the query the challenge was picked for, and of every query that
 uses the incumbent, timed with each. No case may be slower with the challenger
-(:data:`.measure.NOISE_SHARE` plus :data:`.measure.NOISE_MS`; a twin without INCLUDE, which
-only buys room, gets :data:`SHRINK_SLACK_MS` instead of ``NOISE_MS``: 0.4 ms must not become
-0.7 ms). Beyond that, a wider challenger
+(:data:`.measure.NOISE_SHARE` plus :data:`.measure.NOISE_MS`; a twin without INCLUDE and
+one index fewer, which only buy room, get :data:`SHRINK_SLACK_MS` instead of ``NOISE_MS``:
+0.4 ms must not become 0.7 ms). Beyond that, a wider challenger
 wins when a case of the query it was picked for (as written, or a sample tenant) uses it and
 gets :data:`WIDER_RATIO` times faster and ``min_saved_ms`` quicker; one more index when it gets
 ``min_speedup`` times faster and ``min_saved_ms`` quicker; a twin without INCLUDE wins by being
-smaller. A winner takes the
+smaller, and so does one index fewer. A winner takes the
 incumbent's place (or joins the set), and the set is proven again. At most :data:`PER_KIND`
 challenges of each kind are tried: each costs one or two index builds. A query with a wider
 challenger gets no other; a candidate that extends a chosen index is only ever a wider one.
@@ -51,15 +56,17 @@ SHRINK_MIN_BYTES = 1 << 20
 SHRINK_MAX_ROWS = 1000
 SHRINK_SLACK_MS = 0.05
 
-WIDER, ADDED, SMALLER = "wider", "added", "smaller"
+WIDER, ADDED, SMALLER, FEWER = "wider", "added", "smaller", "fewer"
+ROOM_ONLY = (SMALLER, FEWER)  # challenges that only buy room: no case may be slower
 REPLACED_BY = "replaced by "  # how a replaced incumbent's reason starts (the text advice lists them)
 
 
 @dataclass(frozen=True)
 class Challenge:
     """``challenger`` may take the chosen ``incumbent``'s place (``kind`` WIDER: it extends its
-    keys, timed on query ``number``; SMALLER: it is the incumbent without INCLUDE), or join
-    the set for query ``number`` (ADDED, no incumbent)."""
+    keys, timed on query ``number``; SMALLER: it is the incumbent without INCLUDE; FEWER: it is
+    chosen already, and its keys start with the incumbent's), or join the set for query
+    ``number`` (ADDED, no incumbent)."""
 
     kind: str
     number: int | None
@@ -81,8 +88,9 @@ def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits:
         for pick in picks:
             cases = cases_of(result, pick)
             held, _ = timed_with(whatif, [pick.incumbent] if pick.incumbent else [], cases, runs)
-            tried, names = timed_with(whatif, [pick.challenger], cases, runs)
-            if names and wins(pick, cases, held, tried, names, limits):
+            built = [] if pick.kind == FEWER else [pick.challenger]
+            tried, names = timed_with(whatif, built, cases, runs)
+            if (names or not built) and wins(pick, cases, held, tried, names, limits):
                 winners.append(pick)
                 promote(result, pick, cases, held, tried)
             if tick:
@@ -105,7 +113,32 @@ def challenges(evaluation: Evaluation, result, limits: Limits) -> list[Challenge
     added = additions(evaluation, result, [c for c in cases if c.number not in widened], limits)[:PER_KIND]
     taken = {pick.incumbent for pick in wider}
     smaller = [pick for pick in shrinks(evaluation, result) if pick.incumbent not in taken][:PER_KIND]
-    return distinct_challengers(wider + added + smaller)
+    taken |= {pick.incumbent for pick in smaller}
+    fewer = [pick for pick in redundant(result) if not {pick.incumbent, pick.challenger} & taken][:PER_KIND]
+    return distinct_challengers(wider + added + smaller) + fewer
+
+
+def redundant(result) -> list[Challenge]:
+    """Each chosen index whose keys another chosen index of its table starts with (no predicate,
+    or the same), against the set without it, biggest first; an index that serves another's
+    queries this way is never itself taken out in the same round."""
+    found, serving = [], set()
+    for incumbent in sorted(result.chosen, key=lambda c: -(result.sizes.get(c) or 0)):
+        if incumbent in serving:
+            continue
+        for other in result.chosen:
+            if other is not incumbent and other not in {p.incumbent for p in found} and serves(other, incumbent):
+                found.append(Challenge(FEWER, None, incumbent, other))
+                serving.add(other)
+                break
+    return found
+
+
+def serves(index: Candidate, other: Candidate) -> bool:
+    """Whether ``index`` can serve ``other``'s queries by its keys: the same table and method,
+    ``other``'s keys first, and no predicate or ``other``'s."""
+    return (index.table_key == other.table_key and index.method == other.method
+            and index.keys[:len(other.keys)] == other.keys and index.predicate in (None, other.predicate))
 
 
 def distinct_challengers(picks: list[Challenge]) -> list[Challenge]:
@@ -241,10 +274,10 @@ def wins(pick: Challenge, cases: list[Comparison], held: list[Run], tried: list[
     ``cases`` without and with the challenger."""
     if not cases or any(run.ms is None for run in (*held, *tried)):
         return False
-    slack = SHRINK_SLACK_MS if pick.kind == SMALLER else NOISE_MS
+    slack = SHRINK_SLACK_MS if pick.kind in ROOM_ONLY else NOISE_MS
     if any(slower_than(before.ms, after.ms, slack) for before, after in zip(held, tried)):
         return False
-    if pick.kind == SMALLER:
+    if pick.kind in ROOM_ONLY:
         return True
     ratio = WIDER_RATIO if pick.kind == WIDER else limits.min_speedup
     return any(case.number == pick.number and again.plan is not None and names & set(again.plan.indexes_used())
@@ -259,13 +292,18 @@ def promote(result, pick: Challenge, cases: list[Comparison], held: list[Run], t
         result.chosen.append(pick.challenger)
         benefit[pick.challenger] = 0.0
         return
-    result.chosen[result.chosen.index(pick.incumbent)] = pick.challenger
-    benefit[pick.challenger] = benefit.get(pick.incumbent, 0.0)
+    if pick.kind == FEWER:
+        result.chosen.remove(pick.incumbent)
+    else:
+        result.chosen[result.chosen.index(pick.incumbent)] = pick.challenger
+        benefit[pick.challenger] = benefit.get(pick.incumbent, 0.0)
     case, before, after = cases[0], held[0], tried[0]
     measured = (f"query {case.number + 1}, {case.sample.label}: {before.ms:.2f} ms -> "
                 f"{after.ms:.2f} ms, measured")
     if pick.kind == WIDER:
         why = f"reads the query in the order it needs ({measured})"
+    elif pick.kind == FEWER:
+        why = f"serves its queries as well, and no case is slower without it ({measured})"
     else:
         why = f"is smaller, and no query that uses it is slower without INCLUDE ({measured})"
     result.removed[pick.incumbent] = f"{REPLACED_BY}{pick.challenger.body()}, which {why}"

@@ -13,8 +13,8 @@
 4. When indexes left, the choice is made again without them (and without the queries that are
    already too fast to gain), so that the next best candidate can serve their queries.
 5. What the estimates misjudge is timed against the set (wider keys, one more index, a covering
-   index without INCLUDE), and the set is proven again when a challenger wins
-   (:mod:`.challenge`).
+   index without INCLUDE, one index fewer), and the set is proven again when a challenger
+   wins (:mod:`.challenge`).
 """
 from __future__ import annotations
 
