@@ -2,7 +2,7 @@
 or an unseen workload of another domain, advised vs an expert's hand-designed index set.
 
     python benchmarks/advise.py [--admin-dsn DSN] [--runs 5] [--max-indexes 20] [--max-size 420MB]
-    python benchmarks/advise.py --domain helpdesk|ledger [--scale 2000000] [--runs 5] [--format json]
+    python benchmarks/advise.py --domain helpdesk|ledger [--scale 2000000] [--runs 5] [--pg15] [--format json]
 
 Method for the nursery (sound and repeatable, and the demo database is never touched):
 
@@ -35,7 +35,8 @@ latter: a budget may buy less).
 Method for ``--domain helpdesk`` or ``ledger`` (tests/fixtures/workloads/, never seen while the
 advisor was developed; see the README.md there):
 
-1. **A throwaway database** on the server (the embedded one by default), loaded with the
+1. **A throwaway database** on the server (the embedded one by default; with ``--pg15`` a
+   throwaway cluster of Debian's PostgreSQL 15, where the advice costs with HypoPG), loaded with the
    domain at ``--scale`` rows of its biggest table (schema.sql, data.sql, VACUUM ANALYZE),
    dropped at the end. Its primary keys and the one or two unique keys the app has stay.
 2. **Baseline.** Every statement of workload.sql (what the advisor sees) and heldback.sql
@@ -529,6 +530,19 @@ def print_domain(summary: dict, seen: int, held: int) -> None:
           f"halves: no statement slower but a write the expert's set slows too): {'; '.join(words)}")
 
 
+def embedded_server() -> str:
+    """The embedded server's admin DSN (started when it is not running)."""
+    from workbench import embedded
+
+    return embedded.server_dsn("postgres")
+
+
+def nursery_server() -> str:
+    """The embedded server's admin DSN, with the nursery demo built on it."""
+    workbench.demo_dsn(SOURCE)
+    return embedded_server()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--admin-dsn", help="the server to use (default: the embedded one); for the nursery "
@@ -541,20 +555,22 @@ def main(argv=None) -> int:
     parser.add_argument("--max-indexes", type=int, default=Limits().max_indexes,
                         help=f"at most N indexes (default: the advisor's, {Limits().max_indexes})")
     parser.add_argument("--max-size", help="a storage budget for the workload's indexes (e.g. 420MB)")
+    parser.add_argument("--pg15", action="store_true",
+                        help="helpdesk, ledger: on a throwaway cluster of Debian's PostgreSQL 15 (with HypoPG "
+                             "when postgresql-15-hypopg is installed) instead of the embedded server")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args(argv)
-    if args.admin_dsn:
-        admin = args.admin_dsn
-    else:
-        from workbench import embedded
+    if args.pg15 and (args.admin_dsn or args.domain == "nursery"):
+        parser.error("--pg15 is for --domain helpdesk or ledger, without --admin-dsn")
+    if args.pg15:
+        from workbench.testing import throwaway_cluster
 
-        if args.domain == "nursery":
-            workbench.demo_dsn(SOURCE)
-        admin = embedded.server_dsn("postgres")
-    if args.domain == "nursery":
-        summary, ok = run_nursery(args, admin)
+        with throwaway_cluster() as admin:
+            summary, ok = run_domain(args, admin)
+    elif args.domain == "nursery":
+        summary, ok = run_nursery(args, args.admin_dsn or nursery_server())
     else:
-        summary, ok = run_domain(args, admin)
+        summary, ok = run_domain(args, args.admin_dsn or embedded_server())
     if args.format == "json":
         import json
 
