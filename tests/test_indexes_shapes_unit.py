@@ -608,3 +608,14 @@ def test_an_index_whose_keys_another_chosen_index_starts_with_is_timed_without_i
     promote(result, pick, [case], [index_plan("wb_1", 0.40)], [index_plan("wb_2", 0.44)])
     assert result.chosen == [WIDE, OTHER]
     assert result.removed[triage].startswith("replaced by app.tickets (assignee_id, created_at), which serves")
+
+
+def test_an_index_of_several_keys_is_challenged_by_its_twin_without_the_last_key():
+    from workbench.indexes.challenge import SMALLER, Challenge, shrinks
+    from workbench.indexes.confirm import Confirmation
+
+    evaluation = evaluation_of([TOP_N], {}, {WIDE: 3 << 20, NARROW: 1 << 20})
+    result = Confirmation([WIDE], Selection([WIDE]), sizes={WIDE: 3 << 20})
+    assert shrinks(evaluation, result) == [Challenge(SMALLER, None, WIDE, NARROW)]
+    single = Confirmation([NARROW], Selection([NARROW]), sizes={NARROW: 3 << 20})
+    assert shrinks(evaluation, single) == []  # one key: nothing to drop

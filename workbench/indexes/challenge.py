@@ -14,11 +14,13 @@ its estimates, so once the set is proven four kinds of challenge are timed:
   the estimates and much when measured (an anti-join over a tenant's open tickets read in date
   order, 2 ms, becomes 24 ms). The heaviest queries that still take ``min_saved_ms`` or more
   each get the candidate estimated cheapest for them, beside the set, while the set has room.
-- **No INCLUDE.** Fetching fifty rows from the table is priced as fifty random reads, so a
-  covering index looks several times cheaper for a page of fifty; on cached data it saves
-  hundredths of a millisecond, for an index twice the size. Each chosen covering index of at
-  least :data:`SHRINK_MIN_BYTES` that no measured plan reads more than :data:`SHRINK_MAX_ROWS`
-  rows of is challenged by its twin without INCLUDE.
+- **No INCLUDE, one key less.** Fetching fifty rows from the table is priced as fifty random
+  reads, so a covering index looks several times cheaper for a page of fifty; on cached data
+  it saves hundredths of a millisecond, for an index twice the size. Each chosen covering
+  index of at least :data:`SHRINK_MIN_BYTES` that no measured plan reads more than
+  :data:`SHRINK_MAX_ROWS` rows of is challenged by its twin without INCLUDE. Likewise an
+  index of several keys by its twin without the last key: sorting a ticket's few comments
+  costs nothing, and ``(ticket_id)`` deduplicates to 40 % of ``(ticket_id, created_at)``.
 - **One index fewer.** A chosen index whose keys another chosen index of its table starts with
   (with no predicate, or the same) may serve its queries about as well: a partial
   ``(ticket_id) WHERE author_agent_id IS NOT NULL`` next to ``(ticket_id)``. The estimates
@@ -225,18 +227,30 @@ def fits(evaluation: Evaluation, result, incumbent: Candidate | None, challenger
 
 
 def shrinks(evaluation: Evaluation, result) -> list[Challenge]:
-    """Each chosen covering index of at least ``SHRINK_MIN_BYTES`` that no measured plan reads
-    more than ``SHRINK_MAX_ROWS`` rows of, against its twin without INCLUDE (a candidate too),
-    biggest first. A report that reads a tenant's rows from the index alone keeps its INCLUDE."""
+    """Each chosen index of at least ``SHRINK_MIN_BYTES`` against its smaller twin (a candidate
+    too), biggest first: a covering index that no measured plan reads more than
+    ``SHRINK_MAX_ROWS`` rows of against its twin without INCLUDE (a report that reads a
+    tenant's rows from the index alone keeps its INCLUDE), an index of several keys against
+    its twin without the last key."""
     twins = {twin_key(c): c for c in evaluation.candidates if not c.include}
     found = []
     for incumbent in result.chosen:
-        twin = twins.get(twin_key(incumbent)) if incumbent.include else None
         size = result.sizes.get(incumbent) or 0
-        if (twin is not None and not is_known(twin, result) and size >= SHRINK_MIN_BYTES
-                and most_rows_read(result, incumbent) <= SHRINK_MAX_ROWS):
+        twin = twins.get(smaller_key(incumbent, result))
+        if twin is not None and not is_known(twin, result) and size >= SHRINK_MIN_BYTES:
             found.append((size, Challenge(SMALLER, None, incumbent, twin)))
     return [pick for _, pick in sorted(found, key=lambda f: -f[0])]
+
+
+def smaller_key(incumbent: Candidate, result) -> tuple | None:
+    """The :func:`twin_key` of ``incumbent``'s smaller twin (None when it has none): without
+    INCLUDE, or without its last key. A ticket's few comments sort in no time, and
+    ``(ticket_id)`` is 40 % of ``(ticket_id, created_at)``, deduplicated."""
+    if incumbent.include:
+        return twin_key(incumbent) if most_rows_read(result, incumbent) <= SHRINK_MAX_ROWS else None
+    if len(incumbent.keys) > 1:
+        return (incumbent.table_key, incumbent.method, incumbent.keys[:-1], incumbent.predicate)
+    return None
 
 
 def most_rows_read(result, index: Candidate) -> float:
@@ -305,5 +319,5 @@ def promote(result, pick: Challenge, cases: list[Comparison], held: list[Run], t
     elif pick.kind == FEWER:
         why = f"serves its queries as well, and no case is slower without it ({measured})"
     else:
-        why = f"is smaller, and no query that uses it is slower without INCLUDE ({measured})"
+        why = f"is smaller, and no query that uses it is slower with the smaller index ({measured})"
     result.removed[pick.incumbent] = f"{REPLACED_BY}{pick.challenger.body()}, which {why}"
