@@ -235,3 +235,22 @@ def test_a_partial_index_is_seen_on_the_table_a_join_reaches(shop):
     with WhatIf(shop) as whatif, whatif.trial([pending]) as made:
         assert made[pending].method == "real" and made[pending].ok
         assert made[pending].name in whatif.plan(joined).indexes_used()
+
+
+def test_a_deduplicated_size_is_close_to_the_built_one(shop):
+    """HypoPG sizes a btree as one tuple per row; an index built with deduplicate_items = off
+    is that size. Scaled by :mod:`.dedup`, it must come near the deduplicated build."""
+    from workbench.indexes.dedup import deduplicated_size
+    from workbench.indexes.model import Candidate, KeyPart
+
+    def built(keys, options=""):
+        with shop.conn.transaction(force_rollback=True):
+            shop.conn.execute(f"CREATE INDEX wb_size ON shop.orders ({keys}) {options}")
+            return shop.conn.execute("SELECT pg_relation_size('shop.wb_size')").fetchone()[0]
+
+    for keys in (("org_id",), ("org_id", "customer_id"), ("created_at",)):
+        candidate = Candidate("shop", "orders", tuple(KeyPart(k, columns=(k,)) for k in keys))
+        plain = built(", ".join(keys), "WITH (deduplicate_items = off)")
+        estimated = deduplicated_size(shop.conn, candidate, plain)
+        assert built(", ".join(keys)) / 1.5 <= estimated <= built(", ".join(keys)) * 1.5, keys
+    assert deduplicated_size(shop.conn, candidate, 1000) == 1000  # a unique key keeps its size

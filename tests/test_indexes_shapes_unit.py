@@ -619,3 +619,11 @@ def test_an_index_of_several_keys_is_challenged_by_its_twin_without_the_last_key
     assert shrinks(evaluation, result) == [Challenge(SMALLER, None, WIDE, NARROW)]
     single = Confirmation([NARROW], Selection([NARROW]), sizes={NARROW: 3 << 20})
     assert shrinks(evaluation, single) == []  # one key: nothing to drop
+
+
+def test_deduplication_keeps_a_pointer_per_row_and_one_key_per_run():
+    from workbench.indexes.dedup import share_kept
+
+    assert share_kept(1.0, 8) == 1.0  # unique keys: nothing to deduplicate
+    assert share_kept(1000.0, 8) == pytest.approx(6 / 20, rel=0.05)  # 6-byte pointers for 20-byte tuples
+    assert share_kept(20.0, 16) < share_kept(3.0, 16) < 1.0

@@ -4,7 +4,8 @@ Two ways, behind one :class:`WhatIf` object:
 
 - **HypoPG** (when the extension is installed or can be created): hypothetical btree indexes
   the planner sees, built instantly in this backend's memory. HypoPG has no statistics for
-  expression keys and estimates sizes generously, so those results are flagged.
+  expression keys and estimates sizes generously, so those results are flagged; its sizes
+  are corrected for deduplication (:mod:`.dedup`).
 - **A real index in a rolled-back transaction** otherwise: ``CREATE INDEX`` inside a
   savepoint, EXPLAIN, roll back. Building blocks writes to the table meanwhile, so every trial
   is kept short and ``lock_timeout`` is set low. Also with HypoPG for GIN, which it refuses,
@@ -29,6 +30,7 @@ from psycopg import sql
 from ..errors import WorkbenchError
 from ..plans import Plan, explain
 from ..session import connection_of
+from .dedup import deduplicated_size
 from .model import Candidate
 from .stats import extensions
 from .viewers import viewing
@@ -116,7 +118,8 @@ class WhatIf:
         oid, name = self.conn.execute("SELECT indexrelid, indexname FROM hypopg_create_index(%s)",
                                       [candidate.create_sql()]).fetchone()
         size = self.conn.execute("SELECT hypopg_relation_size(%s)", [oid]).fetchone()[0]
-        return Hypothetical(candidate, name, int(size), "hypopg", oid=int(oid))
+        return Hypothetical(candidate, name, deduplicated_size(self.conn, candidate, int(size)), "hypopg",
+                            oid=int(oid))
 
     def create_real(self, candidate: Candidate) -> Hypothetical:
         if candidate.extension:
