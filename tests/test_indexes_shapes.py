@@ -395,7 +395,7 @@ def test_an_index_another_chosen_index_serves_as_well_leaves_the_set(movements_d
     (The timing slack is widened as in the test above.)"""
     from workbench.indexes import challenge
 
-    monkeypatch.setattr(challenge, "SHRINK_SLACK_MS", 1.0)
+    monkeypatch.setattr(challenge, "SHRINK_SLACK_MS", 5.0)
     narrow, wide = movements("account_id"), movements("account_id", "created_at")
     lookup = "SELECT id, amount FROM tracker.movements WHERE account_id = 7"
     winners, result = challenged(movements_dsn, lookup, narrow, wide, chosen=[narrow, wide])
@@ -413,11 +413,11 @@ def test_a_covering_index_stays_beside_one_that_only_shares_its_keys(movements_d
 
 def test_a_key_no_query_needs_is_dropped_when_measured(movements_dsn, monkeypatch):
     """One account's movements, no order: (account_id) finds them as fast as
-    (account_id, created_at), and is smaller. (A wider timing slack than the advisor's keeps a
-    millisecond's noise on a shared machine out of this test; the unit tests hold the slack.)"""
+    (account_id, created_at), and is smaller. (A wider timing slack than the advisor's keeps
+    the noise of a loaded shared machine out of this test; the unit tests hold the slack.)"""
     from workbench.indexes import challenge
 
-    monkeypatch.setattr(challenge, "SHRINK_SLACK_MS", 1.0)
+    monkeypatch.setattr(challenge, "SHRINK_SLACK_MS", 5.0)
     wide, narrow = movements("account_id", "created_at"), movements("account_id")
     lookup = "SELECT id, amount FROM tracker.movements WHERE account_id = 7"
     winners, result = challenged(movements_dsn, lookup, wide, narrow)
