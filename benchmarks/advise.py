@@ -92,7 +92,7 @@ from psycopg import sql  # noqa: E402
 import workbench  # noqa: E402
 from workbench.dsn import with_database  # noqa: E402
 from workbench.indexes import Limits, advise, queries_from_file  # noqa: E402
-from workbench.indexes.measure import same_plan, typical, writes  # noqa: E402
+from workbench.indexes.measure import same_plan, slower_than, typical, writes  # noqa: E402
 from workbench.plans import explain  # noqa: E402
 from workbench.plans.words import size  # noqa: E402
 from workbench.samples import demo_workload  # noqa: E402
@@ -347,12 +347,6 @@ def quote(identifier: str) -> str:
     return sql.Identifier(identifier).as_string(None)
 
 
-def slower(before_ms: float, after_ms: float) -> bool:
-    from workbench.indexes.measure import NOISE_MS, NOISE_SHARE
-
-    return after_ms > before_ms * (1 + NOISE_SHARE) + NOISE_MS
-
-
 def effective(queries, before, after) -> list[float]:
     """The time after of each statement: a SELECT whose plan did not change keeps its time
     before (the difference is noise); a write is taken as measured."""
@@ -372,8 +366,8 @@ def half_figures(queries, before_ms: list[float], after_ms: list[float]) -> dict
         "weighted_s_before": weighted_before / 1000, "weighted_s_after": weighted_after / 1000,
         "weighted_speed_up": weighted_before / max(weighted_after, 1e-6),
         "worst_ratio": min(ratios), "worst_query": queries[ratios.index(min(ratios))].title,
-        "slower": [queries[n].title for n in range(len(queries)) if slower(before_ms[n], after_ms[n])],
-        "slower_writes": [queries[n].title for n in writes if slower(before_ms[n], after_ms[n])],
+        "slower": [queries[n].title for n in range(len(queries)) if slower_than(before_ms[n], after_ms[n])],
+        "slower_writes": [queries[n].title for n in writes if slower_than(before_ms[n], after_ms[n])],
         "writes_ms_before": sum(before_ms[n] for n in writes), "writes_ms_after": sum(after_ms[n] for n in writes),
     }
 
@@ -480,8 +474,8 @@ def print_domain(summary: dict, seen: int, held: int) -> None:
         for row in (r for r in summary["queries"] if r["half"] == half):
             adv = row["ms_before"] / max(row["ms_advised"], 1e-3)
             exp = row["ms_before"] / max(row["ms_expert"], 1e-3)
-            mark = "!" if slower(row["ms_before"], row["ms_advised"]) else (
-                "*" if slower(row["ms_expert"], row["ms_advised"]) else "")
+            mark = "!" if slower_than(row["ms_before"], row["ms_advised"]) else (
+                "*" if slower_than(row["ms_expert"], row["ms_advised"]) else "")
             kind = "W" if row["write"] else ""
             print(f"{mark:1}{kind:1} {row['query'][:64]:<64} {row['calls']:>6.0f} {row['ms_before']:>8.2f}ms "
                   f"{row['ms_advised']:>8.2f}ms {row['ms_expert']:>8.2f}ms {adv:>7.1f}x {exp:>7.1f}x")

@@ -43,7 +43,7 @@ challenger gets no other; a candidate that extends a chosen index is only ever a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .choose import Limits
 from .evaluate import Evaluation
@@ -249,7 +249,7 @@ def smaller_key(incumbent: Candidate, result) -> tuple | None:
     if incumbent.include:
         return twin_key(incumbent) if most_rows_read(result, incumbent) <= SHRINK_MAX_ROWS else None
     if len(incumbent.keys) > 1:
-        return (incumbent.table_key, incumbent.method, incumbent.keys[:-1], incumbent.predicate)
+        return twin_key(replace(incumbent, keys=incumbent.keys[:-1]))
     return None
 
 

@@ -15,6 +15,7 @@ candidates are built for real anyway (:mod:`.whatif`).
 from __future__ import annotations
 
 from .model import Candidate
+from .stats import ColumnStats
 
 POSTING_BYTES = 6
 TUPLE_HEADER = 8
@@ -47,14 +48,9 @@ def deduplicated_size(conn, candidate: Candidate, estimated: int) -> int:
                                              or distinct is None for _, kind, deterministic, distinct, _, _ in rows):
         return estimated
     table_rows = max(float(rows[0][5] or 0.0), 1.0)
-    distinct = max(count_of(float(nd), table_rows) for _, _, _, nd, _, _ in rows)
+    distinct = max(ColumnStats(float(nd), int(w or 0), 0.0, table_rows).distinct for _, _, _, nd, w, _ in rows)
     width = sum(int(w or 0) for _, _, _, _, w, _ in rows)
     return round(estimated * share_kept(table_rows / max(distinct, 1.0), width))
-
-
-def count_of(n_distinct: float, rows: float) -> float:
-    """pg_stats' n_distinct as a count (negative: a fraction of the rows)."""
-    return n_distinct if n_distinct >= 0 else -n_distinct * rows
 
 
 def share_kept(rows_per_key: float, key_width: int) -> float:
