@@ -10,6 +10,7 @@ from workbench.indexes.existing import indexed_columns
 from workbench.indexes.merge import merge
 from workbench.indexes.model import Candidate, KeyPart
 from workbench.indexes.sources import Query
+from workbench.indexes.whatif import Hypothetical
 from workbench.indexes.writes import ENTRY_COST, Write, entries, write_costs
 from workbench.plans import Plan, PlanNode
 
@@ -134,7 +135,7 @@ def evaluation_of(sqls, costs, sizes, used=None):
     found = Evaluation([Query(sql) for sql in sqls], shapes, [plan(1000.0) for _ in sqls])
     found.candidates = list(sizes)
     for candidate, size in sizes.items():
-        found.made[candidate] = type("Made", (), {"size_bytes": size, "ok": True})()
+        found.made[candidate] = Hypothetical(candidate, None, size, "real")
     for (number, candidate), cost in costs.items():
         found.costs[(number, candidate)] = cost
         found.used[(number, candidate)] = True
@@ -627,3 +628,15 @@ def test_deduplication_keeps_a_pointer_per_row_and_one_key_per_run():
     assert share_kept(1.0, 8) == 1.0  # unique keys: nothing to deduplicate
     assert share_kept(1000.0, 8) == pytest.approx(6 / 20, rel=0.05)  # 6-byte pointers for 20-byte tuples
     assert share_kept(20.0, 16) < share_kept(3.0, 16) < 1.0
+
+
+def test_sizes_the_proof_built_replace_the_estimates_and_scale_the_other_hypopg_ones():
+    estimated, other, real = (Candidate("app", "tickets", key(n)) for n in ("status", "priority", "org_id"))
+    found = Evaluation([], [], [])
+    found.made = {estimated: Hypothetical(estimated, None, 3000, "hypopg"),
+                  other: Hypothetical(other, None, 2000, "hypopg"),
+                  real: Hypothetical(real, None, 1000, "real")}
+    assert found.size(other) == 2000
+    found.learn_sizes({estimated: 2000, real: 900})
+    assert found.size(estimated) == 2000 and found.size(real) == 900
+    assert found.size(other) == 1333  # scaled as HypoPG's estimate of `estimated` was: 2000 / 3000

@@ -115,6 +115,8 @@ def settle(whatif: WhatIf, evaluation: Evaluation, result: Confirmation, *, meas
             result.names = {h.name: c for c, h in made.items() if h.ok}
             result.sizes = {c: h.size_bytes for c, h in made.items() if h.ok}
             result.size_method = {c: h.method for c, h in made.items() if h.ok}
+            if measure:
+                evaluation.learn_sizes(result.sizes)
             result.plans = final_plans(whatif, evaluation)
             measure_after(whatif.conn, result.comparisons, runs, tick)
             suspects = recheck_after(whatif.conn, result.comparisons)

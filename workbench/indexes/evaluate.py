@@ -8,6 +8,7 @@ selectivity, so the workload's choice between them and plain columns would rest 
 """
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -41,6 +42,8 @@ class Evaluation:
     fires: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
     smallest: dict = field(default_factory=dict)
     upkeep: object | None = None
+    built: dict[Candidate, int] = field(default_factory=dict)
+    estimate_scale: float = 1.0
 
     def writes_cost(self, indexes) -> float:
         """What ``indexes``, all new together, add to the workload's writes."""
@@ -95,8 +98,27 @@ class Evaluation:
                 if shape is not None and n not in self.errors and candidate.table_key in shape.tables]
 
     def size(self, candidate: Candidate) -> int | None:
+        """The candidate's size in bytes: as built, once the proof has built it; else as
+        estimated, a HypoPG estimate scaled by ``estimate_scale`` (see :meth:`learn_sizes`)."""
+        if candidate in self.built:
+            return self.built[candidate]
         made = self.made.get(candidate)
-        return made.size_bytes if made is not None and made.ok else None
+        if made is None or not made.ok or made.size_bytes is None:
+            return None
+        if made.method == "hypopg":
+            return max(int(made.size_bytes * self.estimate_scale), 1)
+        return made.size_bytes
+
+    def learn_sizes(self, built: dict[Candidate, int]) -> None:
+        """Take the sizes of indexes built for real (the proof's trials). HypoPG's estimates
+        of the others are then scaled by the median ratio of built to estimated size of those
+        it estimated too: it estimates a whole workload's btrees alike (1.35-1.67x their
+        built size, deduplication allowed for), so a choice that mixes built and estimated
+        sizes would otherwise favour whatever was built once."""
+        self.built.update({c: b for c, b in built.items() if b})
+        ratios = [self.built[c] / made.size_bytes for c, made in self.made.items()
+                  if c in self.built and made.ok and made.method == "hypopg" and made.size_bytes]
+        self.estimate_scale = statistics.median(ratios) if ratios else 1.0
 
 
 def present(needed, chosen) -> bool:
