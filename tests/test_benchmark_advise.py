@@ -1,0 +1,82 @@
+"""The advise benchmark's timing of two index sets (benchmarks/advise.py), on a small ledger.
+
+The figures themselves are the benchmark's to print; these tests hold its method: both sets
+built side by side, each read timed with one set's indexes only, the names reported as built,
+nothing left behind, and a read that looks slower timed again side by side.
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import workbench
+from workbench.testing import scratch_database
+from workloads import load_domain, workload
+
+ROOT = Path(__file__).resolve().parents[1]
+ACCOUNT = "CREATE INDEX transactions_account_id_idx ON ledger.transactions (account_id)"
+ACCOUNT_TIME = "CREATE INDEX transactions_account_id_idx ON ledger.transactions (account_id, created_at)"
+ORG = "CREATE INDEX transactions_org_id_idx ON ledger.transactions (org_id)"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("advise_benchmark", ROOT / "benchmarks" / "advise.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def ledger(pg18):
+    with scratch_database(pg18) as dsn:
+        load_domain(dsn, "ledger", 5000)
+        yield dsn
+
+
+def secondary_indexes(dsn: str) -> int:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute("SELECT count(*) FROM pg_index AS x JOIN pg_class AS c ON c.oid = x.indrelid "
+                            "WHERE c.relnamespace = 'ledger'::regnamespace AND NOT x.indisprimary "
+                            "AND NOT x.indisunique").fetchone()[0]
+
+
+def test_each_set_is_timed_with_its_own_indexes_only(bench, ledger):
+    queries = workload("ledger")
+    activity = next(n for n, q in enumerate(queries) if q.title.startswith("Account activity"))
+    sets = {"one": ([ACCOUNT, ORG], []), "two": ([ACCOUNT_TIME], [])}  # the same name in both sets
+    before_count = secondary_indexes(ledger)
+    with workbench.connect(ledger) as session:
+        before = bench.baseline_pass(session, queries, 1)
+        found, built, again = bench.timed_sets(session, "ledger", sets, queries, 1, before, rounds=2)
+    assert [name for _, name, _ in built["one"]] == ["transactions_account_id_idx", "transactions_org_id_idx"]
+    assert [name for _, name, _ in built["two"]] == ["transactions_account_id_idx"]
+    for label in sets:
+        mine = {alias.rpartition(".")[2].strip('"') for alias, _, _ in built[label]}
+        used = {i for ms, plan in found[label].values() for i in plan.indexes_used() if i.startswith(("one_", "two_"))}
+        assert used and used <= mine, (label, used)
+    assert found["one"][activity][1].indexes_used() != found["two"][activity][1].indexes_used()
+    assert not any(bench.is_write(queries[n]) for n in found["one"])
+    assert secondary_indexes(ledger) == before_count
+
+
+def test_a_read_that_looks_slower_is_timed_again_side_by_side(bench, ledger):
+    queries = workload("ledger")[:3]
+    with workbench.connect(ledger) as session:
+        before = bench.baseline_pass(session, queries, 1)
+        quick = [(-1.0, None) for _ in before]  # any time is slower than this, and the plan differs
+        found, built, again = bench.timed_sets(session, "ledger", {"one": ([ACCOUNT, ORG], [])}, queries, 1,
+                                               quick, rounds=1)
+    reads = [n for n, q in enumerate(queries) if not bench.is_write(q)]
+    assert set(again["one"]) == set(reads)
+    for number, (without, with_set) in again["one"].items():
+        assert without > 0 and with_set > 0
+
+
+def test_a_statement_counts_as_slower_by_its_times_side_by_side(bench):
+    queries = workload("ledger")[:2]
+    figures = bench.half_figures(queries, [1.0, 1.0], [5.0, 5.0], {0: (5.0, 5.1)})
+    assert figures["slower"] == [queries[1].title]
