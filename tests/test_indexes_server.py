@@ -254,3 +254,50 @@ def test_a_deduplicated_size_is_close_to_the_built_one(shop):
         estimated = deduplicated_size(shop.conn, candidate, plain)
         assert built(", ".join(keys)) / 1.5 <= estimated <= built(", ".join(keys)) * 1.5, keys
     assert deduplicated_size(shop.conn, candidate, 1000) == 1000  # a unique key keeps its size
+
+
+BOARD = """
+CREATE SCHEMA board;
+CREATE TABLE board.tickets (id bigint PRIMARY KEY, org_id int NOT NULL, status text NOT NULL, note text);
+INSERT INTO board.tickets
+SELECT g, g % 20, (ARRAY['new', 'open', 'solved'])[1 + g % 3], repeat('x', 60) FROM generate_series(1, 60000) AS g;
+CREATE INDEX tickets_org_id_status_idx ON board.tickets (org_id, status);
+"""
+COUNTS = "SELECT status, count(*) FROM board.tickets WHERE org_id = 3 GROUP BY status"
+NIGHTLY = "UPDATE board.tickets SET note = 'closed' WHERE status = 'solved'"
+
+
+def test_the_tables_a_timed_write_changed_are_vacuumed_inside_the_advice(scratch_dsn):
+    """A timed write is rolled back, but the pages it touched stay not all-visible, and an
+    index-only scan timed after it visits the table: the advice vacuums those tables from a
+    second connection while its own transaction (which has built an index) stays open."""
+    from workbench.indexes.measure import time_sample
+    from workbench.indexes.model import Candidate, KeyPart
+    from workbench.indexes.samples import Sample
+    from workbench.indexes.tidy import Tidy, written_tables
+    from workbench.indexes.whatif import WhatIf
+    from workbench.plans import explain
+
+    load_sql(scratch_dsn, BOARD)
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE board.tickets")
+    with workbench.connect(scratch_dsn) as session, WhatIf(session) as whatif:
+        conn = whatif.conn
+        conn.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)")
+
+        def heap_fetches() -> float:
+            plan = explain(conn, COUNTS, analyze=True)
+            return next(n for n in plan.nodes if n.node_type == "Index Only Scan").heap_fetches
+
+        with whatif.trial([Candidate("board", "tickets", (KeyPart("note", columns=("note",)),))], real=True):
+            pass  # as in the advice: the open transaction now has a transaction id of its own
+        assert heap_fetches() == 0
+        time_sample(conn, Sample("as written", NIGHTLY), 1)
+        assert heap_fetches() > 0
+        tidy = Tidy(session, written_tables([explain(conn, NIGHTLY)], {}))
+        try:
+            tidy()
+        finally:
+            tidy.close()
+        assert tidy.failed is None
+        assert heap_fetches() == 0

@@ -17,7 +17,9 @@
 4. The set is built for real (rolled back) and each query is planned and, with ``measure``,
    run before and after, for the smallest and largest tenant too (:mod:`.samples`); an index
    that makes any case slower, or that no plan uses, leaves the set, the next best candidate
-   may take its place, and the set is tried again (:mod:`.confirm`).
+   may take its place, and the set is tried again (:mod:`.confirm`). The tables the timed
+   writes change are vacuumed after them, so that the reads are timed as they run on a live
+   server (:mod:`.tidy`).
 5. Each survivor becomes a Draft with the measured before/after in its rationale.
 
 With ``as_role`` every query is planned and timed as that role with the claims of sample
@@ -46,6 +48,7 @@ from .query import QueryShape, analyse
 from .samples import smallest_tenant
 from .sources import Query, queries_from_sql
 from .stats import column_stats, predicate_shares, table_activity
+from .tidy import Tidy, written_tables
 from .unused import Unused, droppable, index_scans, is_used, kept_bytes, used_names
 from .viewers import Viewer, check_role, viewers_for
 from .whatif import WhatIf
@@ -235,9 +238,14 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
         room = None if total is None else (
             lambda result, unused=unused: total - kept_bytes(schema, tables,
                                                              still_unused(unused, result, evaluation.baseline)))
-        confirmation = confirm(whatif, evaluation, selection, measure=measure, runs=runs,
-                               tenant_columns=tenant_columns if tenants else (), limits=limits,
-                               tick=tick, viewers=viewers, room=room)
+        tidy = Tidy(conn, written_tables(evaluation.baseline, fires) if measure else set())
+        try:
+            confirmation = confirm(whatif, evaluation, selection, measure=measure, runs=runs,
+                                   tenant_columns=tenant_columns if tenants else (), limits=limits,
+                                   tick=tick, viewers=viewers, room=room, tidy=tidy)
+        finally:
+            tidy.close()
+        confirmation.tidy_note = tidy.failed
     unused = still_unused(unused, confirmation, evaluation.baseline)
     budget = Budget(total, kept_bytes(schema, tables, unused)) if total is not None else None
     activity = {c.table_key: table_activity(conn, *c.table_key) for c in confirmation.chosen}

@@ -44,10 +44,12 @@ challenger gets no other; a candidate that extends a chosen index is only ever a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from .choose import Limits
 from .evaluate import Evaluation
-from .measure import NOISE_MS, Comparison, Run, first_cases, slower_than, time_sample, uses, writes
+from .measure import (NOISE_MS, Comparison, Run, first_cases, reads_then_writes, slower_than, time_sample, uses,
+                      writes)
 from .model import Candidate
 from .progress import Tick, expect
 from .whatif import WhatIf
@@ -77,26 +79,39 @@ class Challenge:
 
 
 def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits: Limits,
-              tick: Tick | None = None) -> list[Challenge]:
+              tick: Tick | None = None, tidy: Callable[[], None] = lambda: None) -> list[Challenge]:
     """Time the challenges of ``result`` (a :class:`.confirm.Confirmation`) and put the winners
-    in the set; returns the winners."""
+    in the set; returns the winners. Every pick's reads are timed before any pick's writes
+    (see :mod:`.tidy`), and ``tidy`` runs after."""
     picks = challenges(evaluation, result, limits)
     if not picks:
         return []
     expect(tick, len(picks))
     incumbents = {pick.incumbent for pick in picks if pick.incumbent is not None}
-    winners = []
+    timings = {pick: ([], [], [], set()) for pick in picks}
     with whatif.trial([c for c in result.chosen if c not in incumbents], real=True):
-        for pick in picks:
-            cases = cases_of(result, pick)
-            held, _ = timed_with(whatif, [pick.incumbent] if pick.incumbent else [], cases, runs)
-            built = [] if pick.kind == FEWER else [pick.challenger]
-            tried, names = timed_with(whatif, built, cases, runs)
-            if (names or not built) and wins(pick, cases, held, tried, names, limits):
-                winners.append(pick)
-                promote(result, pick, cases, held, tried)
-            if tick:
-                tick("challenged")
+        for batch in (0, 1):
+            for pick in picks:
+                cases, held, tried, names = timings[pick]
+                part = reads_then_writes(cases_of(result, pick))[batch]
+                if not part:
+                    continue
+                built = [] if pick.kind == FEWER else [pick.challenger]
+                cases += part
+                held += timed_with(whatif, [pick.incumbent] if pick.incumbent else [], part, runs)[0]
+                runs_with, made = timed_with(whatif, built, part, runs)
+                tried += runs_with
+                names |= made
+    tidy()
+    winners = []
+    for pick in picks:
+        cases, held, tried, names = timings[pick]
+        built = pick.kind != FEWER
+        if (names or not built) and wins(pick, cases, held, tried, names, limits):
+            winners.append(pick)
+            promote(result, pick, cases, held, tried)
+        if tick:
+            tick("challenged")
     return winners
 
 

@@ -27,8 +27,8 @@ from ..plans.words import size
 from .challenge import challenge
 from .choose import Limits, Selection, choose
 from .evaluate import Evaluation
-from .measure import (Comparison, culprit, first_cases, measure_after, measure_before, same_plan, time_sample,
-                      uses, writes)
+from .measure import (Comparison, culprit, first_cases, measure_after, measure_before, reads_then_writes, same_plan,
+                      time_sample, uses, writes)
 from .model import Candidate
 from .samples import samples
 from .whatif import WhatIf
@@ -40,7 +40,8 @@ RECHECK_RUNS = 9
 @dataclass
 class Confirmation:
     """The final set, its estimated plans per query, real sizes and measured comparisons;
-    ``room`` says what a size budget leaves for new indexes next to it (see :func:`room_left`)."""
+    ``room`` says what a size budget leaves for new indexes next to it (see :func:`room_left`);
+    ``tidy_note`` why the tables could not be vacuumed after the timed writes (:mod:`.tidy`)."""
 
     chosen: list[Candidate]
     selection: Selection
@@ -52,27 +53,32 @@ class Confirmation:
     removed: dict[Candidate, str] = field(default_factory=dict)
     write_notes: dict[int, str] = field(default_factory=dict)
     room: Callable[[Confirmation], int] | None = None
+    tidy_note: str | None = None
 
 
 def confirm(whatif: WhatIf, evaluation: Evaluation, selection: Selection, *, measure: bool, runs: int,
             tenant_columns: tuple[str, ...], limits: Limits = Limits(), tick=None,
-            viewers=(), room: Callable[[Confirmation], int] | None = None) -> Confirmation:
+            viewers=(), room: Callable[[Confirmation], int] | None = None,
+            tidy: Callable[[], None] = lambda: None) -> Confirmation:
     """Steps 1–5 of the module docstring (without ``measure``: plans only, no replacements);
     tenants are sampled on ``tenant_columns`` (none when empty), or each case runs as each of
     ``viewers`` (Row Level Security, see :mod:`.viewers`). ``room`` says what a size budget
-    leaves for new indexes next to a result (the existing indexes its plans use stay)."""
+    leaves for new indexes next to a result (the existing indexes its plans use stay).
+    ``tidy`` is called after timings that ran writes, outside any trial (:mod:`.tidy`); in
+    each batch of timings the reads go first."""
     result = Confirmation(list(selection.chosen), selection, room=room)
     cache: dict = {}
     for round_number in range(REPLACEMENT_ROUNDS + 1):
         if measure:
             add_cases(whatif, evaluation, result, tenant_columns, runs, cache, tick, viewers)
-        settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick)
+            tidy()
+        settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick, tidy=tidy)
         if not measure or not result.removed or round_number == REPLACEMENT_ROUNDS:
             break
         if not replace(evaluation, result, limits):
             break
-    if measure and result.chosen and challenge(whatif, evaluation, result, runs, limits, tick):
-        settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick)
+    if measure and result.chosen and challenge(whatif, evaluation, result, runs, limits, tick, tidy):
+        settle(whatif, evaluation, result, measure=measure, runs=runs, limits=limits, tick=tick, tidy=tidy)
     if not result.chosen:
         result.plans = {n: p for n, p in enumerate(evaluation.baseline) if p is not None}
         for comparison in result.comparisons:
@@ -87,6 +93,7 @@ def add_cases(whatif: WhatIf, evaluation: Evaluation, result: Confirmation,
     cases = {number: found for number, found
              in cases_for(whatif, evaluation, result.chosen, tenant_columns, cache, viewers).items()
              if number not in known}
+    cases = dict(sorted(cases.items(), key=lambda item: writes(evaluation.baseline[item[0]])))
     result.comparisons += measure_before(whatif.conn, cases, runs, tick)
 
 
@@ -108,8 +115,9 @@ def cases_for(whatif: WhatIf, evaluation: Evaluation, chosen: list[Candidate],
 
 
 def settle(whatif: WhatIf, evaluation: Evaluation, result: Confirmation, *, measure: bool, runs: int,
-           limits: Limits, tick=None) -> None:
-    """Try the chosen set together until no index has to leave it (steps 2–3)."""
+           limits: Limits, tick=None, tidy: Callable[[], None] = lambda: None) -> None:
+    """Try the chosen set together until no index has to leave it (steps 2–3): the reads
+    are timed (and the suspect ones again) before the writes, and ``tidy`` runs after."""
     while result.chosen:
         with whatif.trial(result.chosen, real=measure) as made:
             result.names = {h.name: c for c, h in made.items() if h.ok}
@@ -118,9 +126,15 @@ def settle(whatif: WhatIf, evaluation: Evaluation, result: Confirmation, *, meas
             if measure:
                 evaluation.learn_sizes(result.sizes)
             result.plans = final_plans(whatif, evaluation)
-            measure_after(whatif.conn, result.comparisons, runs, tick)
-            suspects = recheck_after(whatif.conn, result.comparisons)
-        recheck_before(whatif.conn, suspects)
+            suspects = []
+            for batch in reads_then_writes(result.comparisons):
+                measure_after(whatif.conn, batch, runs, tick)
+                suspects += recheck_after(whatif.conn, batch)
+        if measure:
+            tidy()
+            recheck_before(whatif.conn, suspects)
+            if any(writes(c.before.plan) for c in suspects):
+                tidy()
         if not drop_one(result, result.selection.benefit, limits, evaluation):
             break
 
@@ -136,8 +150,8 @@ def recheck_after(conn, comparisons: list[Comparison]) -> list[Comparison]:
 
 
 def recheck_before(conn, suspects: list[Comparison]) -> None:
-    """Time the suspect cases again without the indexes (call outside the trial)."""
-    for comparison in suspects:
+    """Time the suspect cases again without the indexes (call outside the trial), reads first."""
+    for comparison in sorted(suspects, key=lambda c: writes(c.before.plan)):
         again = time_sample(conn, comparison.sample, RECHECK_RUNS)
         if same_plan(again.plan, comparison.before.plan):
             comparison.before = again

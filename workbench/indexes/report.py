@@ -87,8 +87,15 @@ def advice_dict(advice: Advice) -> dict:
         "budget": budget_dict(advice),
         "drop_unused": drop_dict(advice),
         "as_role": advice.run.role,
+        "timing_note": timing_note(advice),
         "tenants": [{"label": v.label, "claims": v.claims} for v in advice.run.viewers],
     }
+
+
+def timing_note(advice: Advice) -> str | None:
+    """Why the reads may have been timed with a visibility map cleared by the timed writes."""
+    note = advice.run.confirmation.tidy_note
+    return f"{note}; index-only scans timed after the writes may look slower than they are" if note else None
 
 
 def budget_dict(advice: Advice) -> dict | None:
@@ -133,6 +140,7 @@ def advice_text(advice: Advice) -> str:
              f"{', measured' if advice.measured else ''}"
              f"{f', as {advice.run.role}' if advice.run.role else ''})."]
     lines += [f"  as the {v.label}" for v in advice.run.viewers if v.claims]
+    lines += [f"  note: {timing_note(advice)}"] if timing_note(advice) else []
     lines += budget_lines(advice)
     for rec in advice.recommended:
         lines += ["", f"{rec.create_sql};", f"  size {size(rec.size_bytes)}; serves queries "
