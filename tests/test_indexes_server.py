@@ -301,3 +301,29 @@ def test_the_tables_a_timed_write_changed_are_vacuumed_inside_the_advice(scratch
             tidy.close()
         assert tidy.failed is None
         assert heap_fetches() == 0
+
+
+def test_a_vacuum_the_role_may_not_run_is_reported_not_raised(scratch_dsn):
+    """VACUUM skips a table its role does not own with a warning: the advice notes it."""
+    from psycopg.conninfo import make_conninfo
+
+    from workbench.indexes.tidy import Tidy
+
+    load_sql(scratch_dsn, BOARD)
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS wb_visitor")
+        conn.execute("CREATE ROLE wb_visitor LOGIN")
+        conn.execute("GRANT USAGE ON SCHEMA board TO wb_visitor")
+        conn.execute("GRANT SELECT, UPDATE ON board.tickets TO wb_visitor")
+    try:
+        with psycopg.connect(make_conninfo(scratch_dsn, user="wb_visitor"), autocommit=True) as visitor:
+            tidy = Tidy(visitor, {("board", "tickets")})
+            try:
+                tidy()
+            finally:
+                tidy.close()
+        assert tidy.failed is not None and "tickets" in tidy.failed
+    finally:
+        with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY wb_visitor")
+            conn.execute("DROP ROLE wb_visitor")
