@@ -641,21 +641,3 @@ def test_sizes_the_proof_built_replace_the_estimates_and_scale_the_other_hypopg_
     found.learn_sizes({estimated: 2000, real: 900})
     assert found.size(estimated) == 2000 and found.size(real) == 900
     assert found.size(other) == 1333  # scaled as HypoPG's estimate of `estimated` was: 2000 / 3000
-
-
-def test_a_covering_index_gives_way_to_the_candidate_holding_its_columns_as_keys():
-    from workbench.indexes.advisor import generate_all
-    from workbench.indexes.candidates import Options, rekeyed
-
-    balance = "SELECT status, count(*), sum(amount) FROM app.tickets WHERE org_id = 3 GROUP BY status"
-    listing = "SELECT status, amount FROM app.tickets WHERE org_id = 4"
-    proposed = generate_all([analyse(balance, SCHEMA), analyse(listing, SCHEMA)], SCHEMA, {}, Options())
-    bodies = {c.body(): origins for c, origins in proposed.origins.items()}
-    assert "app.tickets (org_id) INCLUDE (status, amount)" not in bodies
-    assert bodies["app.tickets (org_id, status) INCLUDE (amount)"] == {0, 1}  # it serves the listing too
-    narrow = Candidate("app", "tickets", key("org_id"), include=("status", "amount"))
-    middle = Candidate("app", "tickets", key("org_id", "status"), include=("amount",))
-    keyed = Candidate("app", "tickets", key("org_id", "status", "amount"))
-    other = Candidate("app", "tickets", key("org_id", "status"), include=("amount",), predicate="deleted_at IS NULL")
-    assert rekeyed([narrow, middle, keyed, other]) == {narrow: keyed, middle: keyed}
-    assert rekeyed([narrow, other]) == {}  # another predicate serves other rows

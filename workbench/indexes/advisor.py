@@ -35,7 +35,7 @@ from ..errors import WorkbenchError
 from ..lint.config import load_config
 from ..session import connection_of
 from .budget import Budget, budgeted, parse_size
-from .candidates import Options, generate, rekeyed
+from .candidates import Options, generate
 from .choose import Limits, Selection, choose, weights
 from .confirm import Confirmation, confirm
 from .evaluate import Evaluation, evaluate, evaluate_groups, evaluate_in_context
@@ -111,8 +111,7 @@ class Proposed:
 
 
 def generate_all(shapes, schema, stats, options: Options) -> Proposed:
-    """The candidates of every query of the workload (see :class:`Proposed`), without the
-    covering ones another candidate holds as keys (:func:`.candidates.rekeyed`)."""
+    """The candidates of every query of the workload (see :class:`Proposed`)."""
     found: dict[tuple, Candidate] = {}
     proposed = Proposed()
     for number, shape in enumerate(shapes):
@@ -126,10 +125,6 @@ def generate_all(shapes, schema, stats, options: Options) -> Proposed:
             group = tuple(found[member.identity] for member in group)
             proposed.groups.setdefault(group, set()).add(number)
         proposed.covered += generated.covered
-    grouped = {member for group in proposed.groups for member in group}
-    for narrow, wide in rekeyed(list(proposed.origins)).items():
-        if narrow not in grouped:
-            proposed.origins[wide] |= proposed.origins.pop(narrow)
     return proposed
 
 

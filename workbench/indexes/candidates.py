@@ -84,32 +84,6 @@ def add(result: Generated, seen: dict, candidate: Candidate, indexes) -> Candida
     return candidate
 
 
-def rekeyed(candidates: list[Candidate]) -> dict[Candidate, Candidate]:
-    """{covering candidate: the candidate that makes it redundant}: one that holds the same
-    columns with more of them as keys, ``(org_id, status) INCLUDE (amount)`` for ``(org_id)
-    INCLUDE (status, amount)``. It is as big and serves every query the other serves, and its
-    rows come in the order of the extra keys: an aggregate by status reads them without
-    hashing, a filter on status seeks. The estimates rank the two about equal, and measured on
-    a 2M-row ledger the tenant's balance by status took 28.5 ms with the first and 23.9 ms
-    with the second. Of several, the one with the fewest keys."""
-    found = {}
-    for narrow in candidates:
-        wider = [c for c in candidates if narrow.include and c is not narrow and c.stands_in_for(narrow)
-                 and len(c.keys) > len(narrow.keys) and stored(c) == stored(narrow)]
-        if wider:
-            found[narrow] = min(wider, key=lambda c: (len(c.keys), c.body()))
-    for narrow, wide in found.items():
-        while wide in found:
-            wide = found[wide]
-        found[narrow] = wide
-    return found
-
-
-def stored(candidate: Candidate) -> set[str]:
-    """The columns an index stores: its keys' and its INCLUDE columns."""
-    return {c for key in candidate.keys for c in (key.columns or (key.sql,))} | set(candidate.include)
-
-
 def or_groups(access: Access, stats: dict, options: Options) -> list[list[Candidate]]:
     """One index per arm of each ``OR`` group: the AND-ed equality keys, then the arm's
     equality keys and its first range; and the same without the AND-ed keys (a bare arm index
