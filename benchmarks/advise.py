@@ -109,7 +109,7 @@ from psycopg import sql  # noqa: E402
 import workbench  # noqa: E402
 from workbench.dsn import with_database  # noqa: E402
 from workbench.indexes import Limits, advise, queries_from_file  # noqa: E402
-from workbench.indexes.measure import same_plan, slower_than, typical, writes  # noqa: E402
+from workbench.indexes.measure import plan_shape, same_plan, slower_than, typical, writes  # noqa: E402
 from workbench.plans import explain  # noqa: E402
 from workbench.plans.words import size  # noqa: E402
 from workbench.samples import demo_workload  # noqa: E402
@@ -333,9 +333,7 @@ def side_by_side(session, conn, query, new_indexes: list[str], runs: int) -> tup
     with_set_ms, without_ms = [], []
     for _ in range(SIDE_BY_SIDE_ROUNDS):
         with_set_ms.append(timed(session, query, runs)[0])
-        with conn.transaction(force_rollback=True):
-            for name in new_indexes:
-                conn.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
+        with dropped(conn, new_indexes):
             without_ms.append(timed(session, query, runs)[0])
     return statistics.median(without_ms), statistics.median(with_set_ms)
 
@@ -381,13 +379,17 @@ def built_set(conn, schema: str, statements: list[str], analyse: list[str], labe
 
 
 @contextmanager
+def dropped(conn, names: list[str]):
+    """A rolled-back savepoint in which the indexes ``names`` (qualified, quoted) are dropped."""
+    with conn.transaction(force_rollback=True):
+        for name in names:
+            conn.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
+        yield
+
+
 def only(conn, built: dict[str, list[Built]], label: str):
     """A rolled-back savepoint in which the indexes of every set but ``label`` are dropped."""
-    with conn.transaction(force_rollback=True):
-        for other, indexes in built.items():
-            for index in indexes if other != label else ():
-                conn.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(index.alias)))
-        yield
+    return dropped(conn, [index.alias for other, indexes in built.items() if other != label for index in indexes])
 
 
 def timed_sets(session, schema: str, sets: dict[str, tuple[list[str], list[str]]], queries, runs: int,
@@ -447,7 +449,7 @@ def same_work(first, second, built: dict[str, list[Built]]) -> bool:
     definitions = {index.plain_alias: index.definition for indexes in built.values() for index in indexes}
 
     def shape(plan):
-        return [(node.node_type, node.table, definitions.get(node.index, node.index)) for node in plan.nodes]
+        return [(kind, table, definitions.get(index, index)) for kind, table, index in plan_shape(plan)]
 
     return first is not None and second is not None and shape(first) == shape(second)
 
