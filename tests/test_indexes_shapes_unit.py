@@ -641,3 +641,21 @@ def test_sizes_the_proof_built_replace_the_estimates_and_scale_the_other_hypopg_
     found.learn_sizes({estimated: 2000, real: 900})
     assert found.size(estimated) == 2000 and found.size(real) == 900
     assert found.size(other) == 1333  # scaled as HypoPG's estimate of `estimated` was: 2000 / 3000
+
+
+def test_a_challenger_holding_the_same_columns_as_keys_wins_when_no_case_is_slower():
+    from workbench.indexes.challenge import WIDER, Challenge, wins
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    covering = Candidate("app", "tickets", key("org_id"), include=("status", "amount"))
+    keyed = Candidate("app", "tickets", key("org_id", "status"), include=("amount",))
+    balance = "SELECT status, count(*), sum(amount) FROM app.tickets WHERE org_id = 3 GROUP BY status"
+    case = Comparison(0, Sample("as written", balance), Run(None, 120.0, None), index_plan("wb_1", 20.0))
+    pick = Challenge(WIDER, 0, covering, keyed)
+    assert wins(pick, [case], [index_plan("wb_1", 20.0)], [index_plan("wb_2", 19.5)], {"wb_2"}, Limits())
+    assert not wins(pick, [case], [index_plan("wb_1", 20.0)], [index_plan("wb_2", 26.0)], {"wb_2"}, Limits())
+    assert not wins(pick, [case], [index_plan("wb_1", 20.0)], [index_plan("wb_1", 19.5)], {"wb_2"}, Limits())
+    wider = Challenge(WIDER, 0, covering, Candidate("app", "tickets", key("org_id", "status", "created_at"),
+                                                    include=("amount",)))
+    assert not wins(wider, [case], [index_plan("wb_1", 20.0)], [index_plan("wb_2", 19.5)], {"wb_2"}, Limits())

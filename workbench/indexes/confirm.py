@@ -27,14 +27,13 @@ from ..plans.words import size
 from .challenge import challenge
 from .choose import Limits, Selection, choose
 from .evaluate import Evaluation
-from .measure import (Comparison, culprit, first_cases, measure_after, measure_before, reads_then_writes, same_plan,
-                      time_sample, uses, writes)
+from .measure import (RECHECK_RUNS, Comparison, culprit, first_cases, measure_after, measure_before, reads_then_writes,
+                      same_plan, time_sample, uses, writes)
 from .model import Candidate
 from .samples import samples
 from .whatif import WhatIf
 
 REPLACEMENT_ROUNDS = 3
-RECHECK_RUNS = 9
 
 
 @dataclass

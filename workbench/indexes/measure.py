@@ -19,6 +19,7 @@ from .viewers import viewing
 
 NOISE_SHARE = 0.15
 NOISE_MS = 0.3
+RECHECK_RUNS = 9  # runs of a case that looks slower, timed again before anything is concluded from it
 
 
 @dataclass(frozen=True)
