@@ -237,6 +237,29 @@ def test_a_partial_index_is_seen_on_the_table_a_join_reaches(shop):
         assert made[pending].name in whatif.plan(joined).indexes_used()
 
 
+def test_an_index_of_the_trial_can_be_hidden_for_a_while(shop):
+    """without() drops a built index in a rolled-back savepoint: the planner does not see it
+    inside the block, and sees it again after; a HypoPG index cannot be hidden that way."""
+    from workbench.errors import WorkbenchError
+    from workbench.indexes.model import Candidate, KeyPart
+    from workbench.indexes.whatif import WhatIf
+
+    pending = Candidate("shop", "orders", (KeyPart("created_at", columns=("created_at",)),),
+                        predicate="status = 'pending'")
+    query = "SELECT id FROM shop.orders WHERE status = 'pending' AND created_at >= timestamptz '2024-06-01'"
+    with WhatIf(shop) as whatif, whatif.trial([pending], real=True) as made:
+        name = made[pending].name
+        assert name in whatif.plan(query).indexes_used()
+        with whatif.without([made[pending]]):
+            assert name not in whatif.plan(query).indexes_used()
+        assert name in whatif.plan(query).indexes_used()
+        if whatif.method == "hypopg":
+            plain = Candidate("shop", "orders", (KeyPart("customer_id", columns=("customer_id",)),))
+            with whatif.trial([plain]) as hypothetical, pytest.raises(WorkbenchError, match="real indexes only"):
+                with whatif.without([hypothetical[plain]]):
+                    pass
+
+
 def test_a_deduplicated_size_is_close_to_the_built_one(shop):
     """HypoPG sizes a btree as one tuple per row; an index built with deduplicate_items = off
     is that size. Scaled by :mod:`.dedup`, it must come near the deduplicated build."""

@@ -35,9 +35,12 @@ its estimates, so once the set is proven four kinds of challenge are timed:
   keep both when the narrow one is a little cheaper for one query; the set is timed without
   it.
 
-The rest of the set is built; then the incumbent (if any) and the challenger are built beside
-it, in turn, and the cases of the query the challenge was picked for, and of every query that
-uses the incumbent, timed with each. No case may be slower with the challenger
+The set is built, and the cases of the query the challenge was picked for, and of every query
+that uses the incumbent, are timed with it; then again with the incumbent (if any) dropped in
+a rolled-back savepoint and the challenger built in its place. Each challenge is timed against
+the whole set, as it would stand: other challenges' incumbents stay (the unanswered queue,
+timed without the set's partial ``(status)`` index that another challenge questioned, took
+50 ms with either index of its own challenge, and 15 % of noise on 50 ms decided it). No case may be slower with the challenger
 (:data:`.measure.NOISE_SHARE` plus :data:`.measure.NOISE_MS`; a twin without INCLUDE and
 one index fewer, which only buy room, get :data:`SHRINK_SLACK_MS` instead of ``NOISE_MS``:
 0.4 ms must not become 0.7 ms); a read that looks slower is timed again with more runs,
@@ -95,21 +98,18 @@ def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits:
     if not picks:
         return []
     expect(tick, len(picks))
-    incumbents = {pick.incumbent for pick in picks if pick.incumbent is not None}
     timings = {pick: ([], [], [], set()) for pick in picks}
-    with whatif.trial([c for c in result.chosen if c not in incumbents], real=True):
+    with whatif.trial(result.chosen, real=True) as chosen:
         for batch in (0, 1):
             for pick in picks:
                 cases, held, tried, names = timings[pick]
                 part = reads_then_writes(cases_of(result, pick))[batch]
                 if not part:
                     continue
-                kept = [pick.incumbent] if pick.incumbent else []
-                built = [] if pick.kind == FEWER else [pick.challenger]
-                runs_held = timed_with(whatif, kept, part, runs)[0]
-                runs_with, made = timed_with(whatif, built, part, runs)
+                runs_held = [time_sample(whatif.conn, case.sample, runs) for case in part]
+                runs_with, made = timed_instead(whatif, chosen, pick, part, runs)
                 if batch == 0:
-                    retime_suspects(whatif, pick, part, runs_held, runs_with)
+                    retime_suspects(whatif, chosen, pick, part, runs_held, runs_with)
                 cases += part
                 held += runs_held
                 tried += runs_with
@@ -292,29 +292,34 @@ def cases_of(result, pick: Challenge) -> list[Comparison]:
     return [c for n in ordered for c in result.comparisons if c.number == n]
 
 
-def timed_with(whatif: WhatIf, indexes: list[Candidate], cases: list[Comparison],
-               runs: int) -> tuple[list[Run], set[str]]:
-    """The cases timed with ``indexes`` built beside the set, and their names (those built)."""
-    with whatif.trial(indexes, real=True) as made:
+def timed_instead(whatif: WhatIf, chosen: dict, pick: Challenge, cases: list[Comparison],
+                  runs: int) -> tuple[list[Run], set[str]]:
+    """The cases timed with the set as the challenger would leave it: the incumbent hidden
+    (``chosen``: the trial that built the set) and the challenger built (but one index fewer);
+    with the names of the indexes built."""
+    hidden = [chosen[pick.incumbent]] if pick.incumbent in chosen else []
+    built = [] if pick.kind == FEWER else [pick.challenger]
+    with whatif.without(hidden), whatif.trial(built, real=True) as made:
         names = {h.name for h in made.values() if h.ok}
         return [time_sample(whatif.conn, case.sample, runs) for case in cases], names
 
 
-def retime_suspects(whatif: WhatIf, pick: Challenge, cases: list[Comparison], held: list[Run],
+def retime_suspects(whatif: WhatIf, chosen: dict, pick: Challenge, cases: list[Comparison], held: list[Run],
                     tried: list[Run]) -> None:
     """Time again, with :data:`.measure.RECHECK_RUNS` runs, the reads that look slower with the
-    challenger, with the incumbent and then with the challenger, replacing their timings in
-    ``held`` and ``tried``. Timed once (``runs`` runs), a read of a few tenths of a millisecond
-    measures slower by chance: on a 500,000-row helpdesk the same twin without INCLUDE won in
-    one advice and lost in the next, keeping a 10.1 MB index in place of a 4.6 MB one."""
+    challenger, with the set and then as the challenger would leave it, replacing their
+    timings in ``held`` and ``tried``. Timed once (``runs`` runs), a read of a few tenths of a
+    millisecond measures slower by chance: on a 500,000-row helpdesk the same twin without
+    INCLUDE won in one advice and lost in the next, keeping a 10.1 MB index in place of a
+    4.6 MB one."""
     slack = slack_of(pick)
     suspects = [i for i, (before, after) in enumerate(zip(held, tried))
                 if before.ms is not None and after.ms is not None and slower_than(before.ms, after.ms, slack)]
     if not suspects:
         return
     again = [cases[i] for i in suspects]
-    held_again = timed_with(whatif, [pick.incumbent] if pick.incumbent else [], again, RECHECK_RUNS)[0]
-    tried_again = timed_with(whatif, [] if pick.kind == FEWER else [pick.challenger], again, RECHECK_RUNS)[0]
+    held_again = [time_sample(whatif.conn, case.sample, RECHECK_RUNS) for case in again]
+    tried_again = timed_instead(whatif, chosen, pick, again, RECHECK_RUNS)[0]
     for i, before, after in zip(suspects, held_again, tried_again):
         held[i], tried[i] = before, after
 

@@ -102,6 +102,21 @@ class WhatIf:
             finally:
                 self.drop_hypothetical(made.values())
 
+    @contextmanager
+    def without(self, made: Sequence[Hypothetical]) -> Iterator[None]:
+        """Hide the real indexes ``made`` by an enclosing trial until the block ends: they are
+        dropped in a savepoint that is rolled back. (HypoPG's indexes are not transactional,
+        so they cannot be hidden this way.)"""
+        hidden = [h for h in made if h.ok]
+        if any(h.method != "real" for h in hidden):
+            raise WorkbenchError("WhatIf.without() hides real indexes only",
+                                 hint="build the indexes to hide with trial(..., real=True)")
+        with self.conn.transaction(force_rollback=True):
+            for hypothetical in hidden:
+                self.conn.execute(sql.SQL("DROP INDEX {}").format(
+                    sql.Identifier(hypothetical.candidate.schema, hypothetical.name)))
+            yield
+
     def create(self, candidate: Candidate, real: bool = False) -> Hypothetical:
         """Make one candidate visible; failures (bad expression, lock timeout) are recorded, not raised."""
         use_hypopg = self.method == "hypopg" and candidate.method == "btree" and not candidate.predicate and not real
