@@ -281,14 +281,16 @@ def unmeasured_use(result: Confirmation, candidate: Candidate) -> str | None:
 
 
 def small_gain(result: Confirmation, candidate: Candidate, limits: Limits) -> str | None:
-    """Why ``candidate``'s measured gain is too small to pay for it (None when it is worth it)."""
+    """Why ``candidate``'s measured gain is too small to pay for it: no case it serves gets
+    ``min_speedup`` times faster and ``min_saved_ms`` quicker (None when one does). A tenant's
+    report that gains 6 ms at 1.95 times keeps the index when the query as written gains 14
+    times."""
     served = [c for c in result.comparisons if candidate in uses(c, result.names)
               and c.before.ms is not None and c.after and c.after.ms is not None]
     if not served:
         return unmeasured_use(result, candidate)
-    best = max(served, key=lambda c: c.before.ms - c.after.ms)
-    saved = best.before.ms - best.after.ms
-    if (best.ratio or 0) >= limits.min_speedup and saved >= limits.min_saved_ms:
+    if any((c.ratio or 0) >= limits.min_speedup and c.before.ms - c.after.ms >= limits.min_saved_ms for c in served):
         return None
+    best = max(served, key=lambda c: c.before.ms - c.after.ms)
     return (f"measured gain too small for its cost: best case query {best.number + 1} "
             f"({best.sample.label}) {best.before.ms:.2f} ms -> {best.after.ms:.2f} ms")
