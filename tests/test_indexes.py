@@ -356,6 +356,31 @@ def test_the_curve_keeps_the_frontier_within_a_screen():
     assert len(rows) <= 10 and rows[0][0] == 0 and rows[-1][:2] == (100, 2.0)
 
 
+
+def test_a_measured_curve_ranks_budgets_by_the_measured_speed_up(monkeypatch):
+    """The estimates value a big index (serving a query sent once) above a small one (serving
+    a query sent a hundred times); measured, the small one is what pays, and more storage
+    must not show less speed-up."""
+    from types import SimpleNamespace
+
+    from workbench.indexes import curve
+
+    def query(number, index, calls, before):
+        return SimpleNamespace(number=number, label=f"query {number}", error=None, query=SimpleNamespace(calls=calls),
+                               ms_before=before, ms_after=1.0, indexes=[index], cost_before=None, cost_after=None)
+
+    big = SimpleNamespace(name="big", size_bytes=100)
+    small = SimpleNamespace(name="small", size_bytes=1)
+    advice = SimpleNamespace(recommended=[big, small], budget=SimpleNamespace(kept=0),
+                             queries=[query(0, "small", 100, 50.0), query(1, "big", 1, 10.0)],
+                             run=SimpleNamespace(evaluation=None))
+    monkeypatch.setattr(curve, "weights", lambda evaluation: {})
+    monkeypatch.setattr(curve, "estimated", lambda advice, chosen, weight: 1 + sum(
+        {"big": 10, "small": 1}[r.name] for r in chosen))
+    frame = curve.benefit_curve(advice)
+    assert list(frame["indexes"]) == ["", "small", "big, small"]
+    assert frame["measured_speedup"].is_monotonic_increasing and list(frame["est_speedup"]) == [1, 2, 12]
+
 # --- Row Level Security policies, read from their USING expressions ----------------------------------------
 
 def policy(using, name="p", command="SELECT", permissive=True, roles=("authenticated",)):

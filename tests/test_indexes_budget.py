@@ -85,10 +85,17 @@ def test_the_benefit_size_curve(unlimited):
     assert curve["budget_bytes"].iloc[0] == kept_size(unlimited) and curve["new_indexes"].iloc[0] == 0
     assert curve["est_speedup"].iloc[0] == 1.0 and curve["loses"].iloc[0]
     assert curve["new_indexes"].iloc[-1] == len(unlimited.recommended) and curve["loses"].iloc[-1] == ""
-    assert curve["budget_bytes"].is_monotonic_increasing and curve["est_speedup"].is_monotonic_increasing
+    assert curve["budget_bytes"].is_monotonic_increasing and curve["measured_speedup"].is_monotonic_increasing
     assert curve["measured_speedup"].iloc[-1] > 2
     figure = unlimited.plot_curve()
     assert figure.axes[0].get_ylabel() == "workload speed-up (x)" and len(figure.axes[0].lines) >= 2
+
+
+def test_an_unmeasured_curve_ranks_budgets_by_the_estimates(shop_dsn):
+    with workbench.connect(shop_dsn) as session:
+        curve = advise(session, WORKLOAD, measure=False).curve()
+    assert curve["measured_speedup"].isna().all() and curve["est_speedup"].is_monotonic_increasing
+    assert curve["est_speedup"].iloc[-1] > curve["est_speedup"].iloc[0] == 1.0
 
 
 def test_cli_budget_json_is_clean(shop_dsn, capsys, tmp_path):
