@@ -97,7 +97,6 @@ if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(
     sys.path.pop(0)
 
 import argparse  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -110,6 +109,7 @@ import workbench  # noqa: E402
 from workbench.dsn import with_database  # noqa: E402
 from workbench.indexes import Limits, advise, queries_from_file  # noqa: E402
 from workbench.indexes.measure import plan_shape, same_plan, slower_than, typical, writes  # noqa: E402
+from workbench.indexes.whatif import dropped_for_a_while  # noqa: E402
 from workbench.plans import explain  # noqa: E402
 from workbench.plans.words import size  # noqa: E402
 from workbench.samples import demo_workload  # noqa: E402
@@ -378,13 +378,9 @@ def built_set(conn, schema: str, statements: list[str], analyse: list[str], labe
     return found
 
 
-@contextmanager
 def dropped(conn, names: list[str]):
     """A rolled-back savepoint in which the indexes ``names`` (qualified, quoted) are dropped."""
-    with conn.transaction(force_rollback=True):
-        for name in names:
-            conn.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
-        yield
+    return dropped_for_a_while(conn, [sql.SQL(name) for name in names])
 
 
 def only(conn, built: dict[str, list[Built]], label: str):

@@ -50,8 +50,8 @@ it and gets :data:`WIDER_RATIO` times faster and ``min_saved_ms`` quicker; one m
 it gets ``min_speedup`` times faster and ``min_saved_ms`` quicker; a twin without INCLUDE wins
 by being smaller, and so does one index fewer. A winner takes the incumbent's place (or joins
 the set), and the set is proven again. At most :data:`PER_KIND` challenges of each kind are
-tried: each costs an index build (one index fewer, none). A query with a wider challenger gets no other; a
-candidate that extends a chosen index is only ever a wider one.
+tried: each costs an index build (one index fewer, none). A query with a wider challenger gets
+no other; a candidate that extends a chosen index is only ever a wider one.
 """
 from __future__ import annotations
 
@@ -354,10 +354,7 @@ def rekeyed(pick: Challenge) -> bool:
     (``(org_id, status) INCLUDE (amount)`` for ``(org_id) INCLUDE (status, amount)``): as big,
     it serves whatever the incumbent serves, in the order of its extra keys. The estimates rank
     the two about equal, so it wins when the query uses it and no case is slower."""
-    def stored(candidate: Candidate) -> set[str]:
-        return {c for key in candidate.keys for c in (key.columns or (key.sql,))} | set(candidate.include)
-
-    return pick.incumbent is not None and stored(pick.challenger) == stored(pick.incumbent)
+    return pick.incumbent is not None and set(pick.challenger.columns) == set(pick.incumbent.columns)
 
 
 def promote(result, pick: Challenge, cases: list[Comparison], held: list[Run], tried: list[Run]) -> None:

@@ -10,15 +10,15 @@ that drops the index losing least per byte, one at a time) is weighed two ways:
   plans used is in the subset, and takes its time before otherwise (a lower bound: another
   index of the subset may serve it too).
 
-A budget counts the existing indexes the advice keeps (see :mod:`.unused`), so the curve
-starts at their size, with no new index. The rows are the frontier: each is the best subset
-for its size, a larger budget only where it gains at least ``MIN_STEP`` (5 %) more speed-up
-than the row before (a larger step when that gives more than ``max_rows`` rows), and the
-whole set last. "Best" is by the measured speed-up when the advice was measured, else by the
-estimated one: the estimates may value a big covering index above ten small ones that the
-measured times value far more, and a frontier by estimates then showed 20.65x measured at
-414.9 MB and 2.11x at 481.2 MB (the nursery workload), more storage buying less. ``loses`` says which queries are slower
-at that budget than with every recommended index, and by how much.
+A budget counts the existing indexes the advice keeps (see :mod:`.unused`), so the curve starts
+at their size, with no new index. The rows are the frontier: each is the best subset for its
+size, a larger budget only where it gains at least ``MIN_STEP`` (5 %) more speed-up than the row
+before (a larger step when that gives more than ``max_rows`` rows), and the whole set last.
+"Best" is by the measured speed-up when the advice was measured, else by the estimated one: the
+estimates may value a big covering index above ten small ones that the measured times value far
+more, and a frontier by estimates then showed 20.65x measured at 414.9 MB and 2.11x at 481.2 MB
+(the nursery workload), more storage buying less. ``loses`` says which queries are slower at
+that budget than with every recommended index, and by how much.
 """
 from __future__ import annotations
 

@@ -111,10 +111,7 @@ class WhatIf:
         if any(h.method != "real" for h in hidden):
             raise WorkbenchError("WhatIf.without() hides real indexes only",
                                  hint="build the indexes to hide with trial(..., real=True)")
-        with self.conn.transaction(force_rollback=True):
-            for hypothetical in hidden:
-                self.conn.execute(sql.SQL("DROP INDEX {}").format(
-                    sql.Identifier(hypothetical.candidate.schema, hypothetical.name)))
+        with dropped_for_a_while(self.conn, [sql.Identifier(h.candidate.schema, h.name) for h in hidden]):
             yield
 
     def create(self, candidate: Candidate, real: bool = False) -> Hypothetical:
@@ -161,6 +158,16 @@ class WhatIf:
         values = params if params is not None else getattr(query, "params", None)
         with viewing(self.conn, self.viewer):
             return explain(self.conn, text, params=values)
+
+
+@contextmanager
+def dropped_for_a_while(conn, indexes: Sequence[sql.Composable]) -> Iterator[None]:
+    """The ``indexes`` (qualified names) dropped until the block ends, in a savepoint that is
+    rolled back: the planner does not see them meanwhile."""
+    with conn.transaction(force_rollback=True):
+        for index in indexes:
+            conn.execute(sql.SQL("DROP INDEX {}").format(index))
+        yield
 
 
 def resolve_method(method: str, available: dict[str, bool]) -> str:
