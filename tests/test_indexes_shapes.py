@@ -455,3 +455,22 @@ def test_a_read_that_looks_slower_with_the_challenger_is_timed_again_before_it_c
     winners, result = challenged(movements_dsn, lookup, wide, narrow)
     assert timed == [3, 3, RECHECK_RUNS, RECHECK_RUNS]
     assert [w.challenger for w in winners] == [narrow] and result.chosen == [narrow]
+
+
+def test_no_challenge_is_decided_when_the_incumbent_could_not_be_built(movements_dsn, monkeypatch):
+    """Once the set is proven, another session starts writing to the table, so no index can
+    be built there (the lock times out): timed without the index it questions, "one index
+    fewer" would look as good."""
+    from workbench.indexes import challenge
+
+    monkeypatch.setattr(challenge, "SHRINK_SLACK_MS", 5.0)
+    narrow, wide = movements("account_id"), movements("account_id", "created_at")
+    lookup = "SELECT id, amount FROM tracker.movements WHERE account_id = 7"
+    with psycopg.connect(movements_dsn) as writer:
+        def writer_starts(tick, count):  # challenge() announces its picks just before building the set
+            writer.execute("LOCK TABLE tracker.movements IN ROW EXCLUSIVE MODE")
+
+        monkeypatch.setattr(challenge, "expect", writer_starts)
+        winners, result = challenged(movements_dsn, lookup, narrow, wide, chosen=[narrow, wide])
+        writer.rollback()
+    assert winners == [] and result.chosen == [narrow, wide]

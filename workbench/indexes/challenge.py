@@ -119,12 +119,19 @@ def challenge(whatif: WhatIf, evaluation: Evaluation, result, runs: int, limits:
     for pick in picks:
         cases, held, tried, names = timings[pick]
         built = pick.kind != FEWER
-        if (names or not built) and wins(pick, cases, held, tried, names, limits):
+        if (names or not built) and stood(chosen, pick) and wins(pick, cases, held, tried, names, limits):
             winners.append(pick)
             promote(result, pick, cases, held, tried)
         if tick:
             tick("challenged")
     return winners
+
+
+def stood(chosen: dict, pick: Challenge) -> bool:
+    """Whether the incumbent (if any) was built with the set (``chosen``: the trial that built
+    it): a build that failed (a lock timeout) left the set timed without it, and any
+    challenger would look as good."""
+    return pick.incumbent is None or (pick.incumbent in chosen and chosen[pick.incumbent].ok)
 
 
 def challenges(evaluation: Evaluation, result, limits: Limits) -> list[Challenge]:
