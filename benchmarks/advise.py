@@ -112,6 +112,7 @@ from workbench.indexes.measure import plan_shape, same_plan, slower_than, typica
 from workbench.indexes.whatif import dropped_for_a_while  # noqa: E402
 from workbench.plans import explain  # noqa: E402
 from workbench.plans.words import size  # noqa: E402
+from workbench.testing import vacuum_until_all_visible  # noqa: E402
 from workbench.samples import demo_workload  # noqa: E402
 
 WORKLOAD = demo_workload("nursery")
@@ -162,7 +163,7 @@ def primary_keys_only(dsn: str) -> int:
                     sql.Identifier(schema, table), sql.Identifier(constraint)))
             else:
                 conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(schema, index)))
-        conn.execute("VACUUM ANALYZE")
+        vacuum_until_all_visible(conn)
     return len(rows)
 
 
@@ -339,9 +340,10 @@ def side_by_side(session, conn, query, new_indexes: list[str], runs: int) -> tup
 
 
 def vacuum(dsn: str) -> None:
-    """VACUUM: away with the rolled-back writes' row versions; visibility-map bits set again."""
+    """VACUUM: away with the rolled-back writes' row versions; visibility-map bits set again
+    (every one: VACUUM is run again while an open transaction keeps some unset)."""
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("VACUUM")
+        vacuum_until_all_visible(conn, analyze=False)
 
 
 @dataclass(frozen=True)

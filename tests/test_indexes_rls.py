@@ -15,7 +15,7 @@ import workbench
 from workbench.errors import WorkbenchError
 from workbench.indexes import advise
 from workbench.samples import install_shim
-from workbench.testing import scratch_database
+from workbench.testing import scratch_database, vacuum_until_all_visible
 
 SETUP = """
 CREATE SCHEMA app;
@@ -63,7 +63,7 @@ def tenants_dsn(request):
         with psycopg.connect(dsn, autocommit=True) as conn:
             install_shim(conn)
             conn.execute(SETUP)
-            conn.execute("VACUUM ANALYZE")
+            vacuum_until_all_visible(conn)
         yield dsn
 
 

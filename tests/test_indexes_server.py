@@ -302,8 +302,6 @@ def test_the_tables_a_timed_write_changed_are_vacuumed_inside_the_advice(scratch
     from workbench.plans import explain
 
     load_sql(scratch_dsn, BOARD)
-    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE board.tickets")
     with workbench.connect(scratch_dsn) as session, WhatIf(session) as whatif:
         conn = whatif.conn
         conn.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)")

@@ -13,7 +13,7 @@ import pytest
 
 import workbench
 from workbench.indexes import Limits, advise
-from workbench.testing import load_sql, scratch_database
+from workbench.testing import load_sql, scratch_database, vacuum_until_all_visible
 
 TRACKER = """
 CREATE SCHEMA tracker;
@@ -109,11 +109,11 @@ def recommended(advice, table):
 
 def fresh_tables(dsn, tables: str, setup: str) -> None:
     """Drop ``tables`` (a list in SQL) if they exist, create them again by ``setup``, then
-    VACUUM ANALYZE them."""
+    VACUUM ANALYZE them until every page is all-visible."""
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f"DROP TABLE IF EXISTS {tables}")
         conn.execute(setup)
-        conn.execute(f"VACUUM ANALYZE {tables}")
+        vacuum_until_all_visible(conn, [t.strip() for t in tables.split(",")])
 
 
 def keys(recommendation):
