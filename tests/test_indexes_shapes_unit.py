@@ -492,6 +492,21 @@ def test_a_covering_index_gives_way_to_its_twin_without_include_when_no_query_is
     assert not wins(pick, [case], [index_plan("wb_1", 0.4)], [index_plan("wb_2", 0.7)], {"wb_2"}, Limits())
 
 
+
+def test_no_smaller_twin_is_tried_on_a_table_whose_visibility_map_is_mostly_unset():
+    """Its index-only scans were timed visiting the table: the timings would be against INCLUDE."""
+    from workbench.indexes.challenge import SMALLER, Challenge, shrinks
+    from workbench.indexes.confirm import Confirmation
+    from workbench.indexes.visibility import Unvacuumed
+
+    covering = Candidate("app", "tickets", key("assignee_id", "created_at"), include=("title",))
+    evaluation = evaluation_of([TOP_N], {}, {covering: 3 << 20, WIDE: 2 << 20, NARROW: 1 << 20})
+    result = Confirmation([covering], Selection([covering]), sizes={covering: 3 << 20})
+    evaluation.unvacuumed = [Unvacuumed("app", "other", 5000, 0)]
+    assert shrinks(evaluation, result) == [Challenge(SMALLER, None, covering, WIDE)]
+    evaluation.unvacuumed = [Unvacuumed("app", "tickets", 5000, 100)]
+    assert shrinks(evaluation, result) == []
+
 def test_a_query_that_picks_children_and_joins_their_parent_walks_from_no_parent():
     from workbench.indexes.navigation import navigation_paths
 

@@ -51,6 +51,7 @@ from .stats import column_stats, predicate_shares, table_activity
 from .tidy import Tidy, written_tables
 from .unused import Unused, droppable, index_scans, is_used, kept_bytes, used_names
 from .viewers import Viewer, check_role, viewers_for
+from .visibility import unvacuumed
 from .whatif import WhatIf
 from .writes import upkeep_of, writes_of
 
@@ -212,6 +213,7 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
     tables = workload_tables(shapes)
     viewers = as_viewers(conn, schema, shapes, as_role, tenants, tenant_columns)
     stats = column_stats(conn, tables)
+    stale = unvacuumed(conn, tables)
     with WhatIf(conn, method, viewer=viewers[0] if viewers else None) as whatif, \
             progress_bar(progress, "advising") as tick:
         installed = dict(whatif.available)
@@ -223,6 +225,7 @@ def run_advice(target, queries, *, method: str = "auto", measure: bool = True, r
         evaluation = evaluate(whatif, queries, shapes, list(candidates), errors, tick, smallest)
         evaluation.origins = candidates
         evaluation.fires = fires
+        evaluation.unvacuumed = stale
         evaluate_groups(whatif, evaluation, proposed.groups, tick)
         written = {w.table_key for w in writes_of(evaluation)}
         shares = predicate_shares(conn, [c for c in evaluation.candidates if c.table_key in written])

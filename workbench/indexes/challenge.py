@@ -263,13 +263,16 @@ def fits(evaluation: Evaluation, result, incumbent: Candidate | None, challenger
 def shrinks(evaluation: Evaluation, result) -> list[Challenge]:
     """Each chosen index of at least ``SHRINK_MIN_BYTES`` against its smaller twin (a candidate
     too), biggest first: a covering index against its twin without INCLUDE, an index of
-    several keys against its twin without the last key."""
+    several keys against its twin without the last key. None on a table whose visibility map
+    is mostly unset (:mod:`.visibility`): its index-only scans were timed visiting the table."""
     twins = {twin_key(c): c for c in evaluation.candidates if not c.include}
+    unvacuumed = {table.table_key for table in evaluation.unvacuumed}
     found = []
     for incumbent in result.chosen:
         size = result.sizes.get(incumbent) or 0
         twin = twins.get(smaller_key(incumbent))
-        if twin is not None and not is_known(twin, result) and size >= SHRINK_MIN_BYTES:
+        if (twin is not None and not is_known(twin, result) and size >= SHRINK_MIN_BYTES
+                and incumbent.table_key not in unvacuumed):
             found.append((size, Challenge(SMALLER, None, incumbent, twin)))
     return [pick for _, pick in sorted(found, key=lambda f: -f[0])]
 

@@ -26,7 +26,8 @@ class Evaluation:
     """Baseline plans, and per (query number, candidate) the estimated cost and whether it was
     used; ``write_cost`` is what each candidate alone adds to the workload's writes, and
     ``upkeep`` what a set of them adds together (:mod:`.writes`); ``fires`` holds the tables a
-    DELETE's foreign-key triggers read (:mod:`.lookups`)."""
+    DELETE's foreign-key triggers read (:mod:`.lookups`); ``unvacuumed`` the workload's tables
+    whose visibility map is mostly unset (:mod:`.visibility`)."""
 
     queries: list[Query]
     shapes: list[QueryShape | None]
@@ -44,6 +45,7 @@ class Evaluation:
     upkeep: object | None = None
     built: dict[Candidate, int] = field(default_factory=dict)
     estimate_scale: float = 1.0
+    unvacuumed: list = field(default_factory=list)
 
     def writes_cost(self, indexes) -> float:
         """What ``indexes``, all new together, add to the workload's writes."""

@@ -88,8 +88,16 @@ def advice_dict(advice: Advice) -> dict:
         "drop_unused": drop_dict(advice),
         "as_role": advice.run.role,
         "timing_note": timing_note(advice),
+        "unvacuumed": [table.to_dict() for table in advice.run.evaluation.unvacuumed],
         "tenants": [{"label": v.label, "claims": v.claims} for v in advice.run.viewers],
     }
+
+
+def advice_notes(advice: Advice) -> list[str]:
+    """What the reader of the advice should know about how it was timed: tables whose
+    visibility map is mostly unset, and a VACUUM after the timed writes that failed."""
+    notes = [table.note() for table in advice.run.evaluation.unvacuumed]
+    return notes + ([timing_note(advice)] if timing_note(advice) else [])
 
 
 def timing_note(advice: Advice) -> str | None:
@@ -140,7 +148,7 @@ def advice_text(advice: Advice) -> str:
              f"{', measured' if advice.measured else ''}"
              f"{f', as {advice.run.role}' if advice.run.role else ''})."]
     lines += [f"  as the {v.label}" for v in advice.run.viewers if v.claims]
-    lines += [f"  note: {timing_note(advice)}"] if timing_note(advice) else []
+    lines += [f"  note: {note}" for note in advice_notes(advice)]
     lines += budget_lines(advice)
     for rec in advice.recommended:
         lines += ["", f"{rec.create_sql};", f"  size {size(rec.size_bytes)}; serves queries "
@@ -178,5 +186,7 @@ def advice_html(advice: Advice) -> str:
     recs = "".join(f"<li><code>{escape(r.create_sql)};</code> ({escape(size(r.size_bytes))})</li>"
                    for r in advice.recommended) or "<li>none</li>"
     return (f"<p><b>{len(advice.recommended)} index(es) recommended</b> "
-            f"(what-if: {escape(advice.method)})</p><ul>{recs}</ul>"
+            f"(what-if: {escape(advice.method)})</p>"
+            + "".join(f"<p><i>note:</i> {escape(note)}</p>" for note in advice_notes(advice))
+            + f"<ul>{recs}</ul>"
             + advice.frame().to_html(na_rep="", float_format=lambda v: f"{v:,.4g}"))
