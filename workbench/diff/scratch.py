@@ -4,13 +4,13 @@ Creating and dropping a database costs about a second; a proof needs three. A da
 given back is emptied (its user schemas dropped, ``public`` made anew as the server makes
 it, database-wide default privileges reset) and checked against a fingerprint of its catalog
 taken when it was fresh; only a database that matches goes back to the pool, any other is
-dropped. Pooled databases are dropped when the process ends.
+dropped. Pooled databases are dropped when the process ends; those a killed process left
+are dropped by the next process that takes one from the server (:mod:`.leftovers`).
 """
 from __future__ import annotations
 
 import atexit
 import threading
-import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -19,10 +19,12 @@ from psycopg import sql
 
 from ..catalog import Schema, inspect
 from ..dsn import with_database
+from .leftovers import pooled_name, sweep
 
 PREFIX = "wb_scratch_pool"
 _lock = threading.Lock()
 _free: dict[str, list[str]] = {}
+_swept: set[str] = set()
 
 
 class _Fresh:
@@ -76,12 +78,17 @@ def fresh_snapshot(dsn: str) -> Schema:
 
 
 def take(admin_dsn: str) -> str:
-    """A pooled database's name, or a new database's."""
+    """A pooled database's name, or a new database's; the first time a process takes one from
+    a server, the databases killed processes left there are dropped (:func:`.leftovers.sweep`)."""
     with _lock:
         pool = _free.setdefault(admin_dsn, [])
         if pool:
             return pool.pop()
-    name = f"{PREFIX}_{uuid.uuid4().hex[:10]}"
+        first = admin_dsn not in _swept
+        _swept.add(admin_dsn)
+    if first:
+        sweep(admin_dsn, PREFIX)
+    name = pooled_name(PREFIX)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     with psycopg.connect(with_database(admin_dsn, name), autocommit=True) as conn:
