@@ -333,10 +333,10 @@ def movements_dsn(tracker_dsn):
     return tracker_dsn
 
 
-def challenged(dsn, sql, incumbent, challenger, chosen=None):
+def challenged(dsn, sql, incumbent, challenger, chosen=None, estimated_bytes=None):
     """challenge() of a proven set holding ``incumbent`` alone (or ``chosen``), for one query
-    the estimates say ``challenger`` serves better (the estimates are given; the timings are
-    real)."""
+    the estimates say ``challenger`` serves better (the estimates are given, and the
+    challenger's size when ``estimated_bytes``; the timings are real)."""
     from workbench.indexes.challenge import challenge
     from workbench.indexes.choose import Selection
     from workbench.indexes.confirm import Confirmation
@@ -355,6 +355,8 @@ def challenged(dsn, sql, incumbent, challenger, chosen=None):
         for candidate, share in ((incumbent, 0.5), (challenger, 0.4)):
             evaluation.costs[(0, candidate)] = baseline.total_cost * share
             evaluation.used[(0, candidate)] = True
+        if estimated_bytes is not None:
+            evaluation.built[challenger] = estimated_bytes
         comparisons = measure_before(whatif.conn, {0: [Sample("as written", sql)]}, 3)
         chosen = chosen or [incumbent]
         with whatif.trial(chosen, real=True) as made:
@@ -390,6 +392,30 @@ def test_a_covering_index_the_queries_need_whole_keeps_its_include(movements_dsn
     covering, plain = movements("account_id", include=("amount",)), movements("account_id")
     winners, result = challenged(movements_dsn, BALANCES, covering, plain)
     assert winners == [] and result.chosen == [covering]
+
+
+def test_a_smaller_index_takes_a_big_ones_place_when_it_serves_the_query_better(movements_dsn):
+    """One account's biggest movements: the estimates chose (account_id) INCLUDE (amount),
+    which reads the account's 2,000 entries; a partial (account_id) WHERE amount >= 999 holds
+    the two it wants."""
+    from workbench.indexes.challenge import SWAPPED
+
+    big = movements("account_id", include=("amount",))
+    small = replace(movements("account_id"), predicate="amount >= 999", predicate_columns=("amount",))
+    query = "SELECT id, amount FROM tracker.movements WHERE account_id = 7 AND amount >= 999"
+    winners, result = challenged(movements_dsn, query, big, small, estimated_bytes=16384)
+    assert [(w.kind, w.incumbent, w.challenger) for w in winners] == [(SWAPPED, big, small)]
+    assert result.chosen == [small]
+    assert "which is smaller, serves query 1 in its place, and no case is slower with it" in result.removed[big]
+
+
+def test_a_smaller_index_the_query_does_not_use_leaves_the_big_one_in_place(movements_dsn):
+    """The balances need every movement of 19 accounts: a partial index of the biggest
+    movements cannot serve them, and the covering index stays."""
+    big = movements("account_id", include=("amount",))
+    small = replace(movements("account_id"), predicate="amount >= 999", predicate_columns=("amount",))
+    winners, result = challenged(movements_dsn, BALANCES, big, small, estimated_bytes=16384)
+    assert winners == [] and result.chosen == [big]
 
 
 def test_an_index_another_chosen_index_serves_as_well_leaves_the_set(movements_dsn, monkeypatch):

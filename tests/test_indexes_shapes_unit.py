@@ -700,3 +700,28 @@ def test_an_index_pays_when_some_case_it_serves_gains_enough_both_ways():
     result.comparisons = [largest]
     assert small_gain(result, report, Limits()) == (
         "measured gain too small for its cost: best case query 1 (largest tenant) 12.63 ms -> 6.48 ms")
+
+
+def test_a_smaller_index_in_its_place_may_slow_a_rare_write_when_the_reads_gain_more():
+    """The company view (300 calls) gains 1.7 ms with the small index; the nightly job (1 call)
+    loses 38 ms: the day gains 510 ms. A read that is slower, or a write that loses more than
+    the reads gain, keeps the big index."""
+    from workbench.indexes.challenge import SWAPPED, Challenge, wins
+    from workbench.indexes.measure import Comparison, Run
+    from workbench.indexes.samples import Sample
+
+    def write_plan(ms):
+        return Run(None, ms, Plan(PlanNode(0, "ModifyTable", relation="tickets", schema="app")))
+
+    pick = Challenge(SWAPPED, 0, WIDE, NARROW)
+    read = Comparison(0, Sample("as written", TOP_N), Run(None, 16.0, None), index_plan("wb_1", 4.4))
+    nightly = Comparison(1, Sample("as written", "UPDATE app.tickets SET title = ''"), Run(None, 26.0, None),
+                         write_plan(56.0))
+    calls = {0: 300, 1: 1}
+    assert wins(pick, [read, nightly], [index_plan("wb_1", 4.4), write_plan(56.0)],
+                [index_plan("wb_2", 2.7), write_plan(94.0)], {"wb_2"}, Limits(), calls)
+    assert not wins(pick, [read, nightly], [index_plan("wb_1", 4.4), write_plan(56.0)],
+                    [index_plan("wb_2", 6.0), write_plan(56.0)], {"wb_2"}, Limits(), calls)  # the read is slower
+    assert not wins(pick, [read, nightly], [index_plan("wb_1", 4.4), write_plan(56.0)],
+                    [index_plan("wb_2", 2.7), write_plan(94.0)], {"wb_2"}, Limits(), {0: 10, 1: 1})
+    assert not wins(pick, [read], [index_plan("wb_1", 4.4)], [index_plan("wb_1", 2.7)], {"wb_2"}, Limits(), calls)
