@@ -81,7 +81,8 @@ advised/expert ratios of speed-up and size, and the verdict on the goal (:func:`
 A write the expert's set makes slower too (a bulk UPDATE of a column both sets index) is the
 price of serving the reads: it is listed, not counted against the goal. A statement is slower
 when its time grows by more than 15 % plus 0.3 ms (``workbench.indexes.measure``'s noise
-rule). Exit status 0 only when the goal is met on both halves.
+rule). A write that looks slower with a set is timed again in turns, with no index and with
+each set, and each side counts its fastest pass (:func:`writes_in_turns`). Exit status 0 only when the goal is met on both halves.
 
 Progress goes to stderr, only when it is a terminal; ``--format json`` prints one JSON
 document on stdout and nothing else.
@@ -453,13 +454,44 @@ def same_work(first, second, built: dict[str, list[Built]]) -> bool:
 
 
 def timed_writes(session, schema: str, statements: list[str], analyse: list[str], queries,
-                 runs: int) -> dict[int, tuple[float, object]]:
-    """The writes timed with one set built (in a transaction of their own, rolled back: each
-    leaves row versions and index entries behind that the next set's writes must not meet)."""
+                 runs: int, numbers: list[int] | None = None) -> dict[int, tuple[float, object]]:
+    """The writes (or those of ``numbers``) timed with one set built (in a transaction of their
+    own, rolled back: each leaves row versions and index entries behind that the next set's
+    writes must not meet)."""
     _, written = reads_then_writes(queries)
     with session.rolled_back() as conn:
         built_set(conn, schema, statements, analyse, "set")
-        return time_pass(session, queries, runs, written)
+        return time_pass(session, queries, runs, written if numbers is None else numbers)
+
+
+def writes_in_turns(session, dsn: str, schema: str, sets: dict[str, tuple[list[str], list[str]]], queries,
+                    runs: int, before: list, rounds: int) -> tuple[dict, list, list[int]]:
+    """The writes timed with each set (:func:`timed_writes`, each pass after a VACUUM). A write
+    that looks slower than ``before`` with some set is then timed ``rounds - 1`` more times in
+    turns, with no index and with each set, each pass after a VACUUM; every side counts its
+    fastest pass, as a write counts its fastest run. Timed once, right after the load, the
+    helpdesk's nightly bulk UPDATE took 37.8 ms with no index in one run of the benchmark and
+    24.7-29.7 ms in seven others: one slow pass decided whether the expert's set slowed it too.
+
+    Returns, per set, {number: (ms, plan)}; ``before`` with the fastest of the writes timed
+    again; and their numbers."""
+    found = {}
+    for label, (creates, analyse) in sets.items():
+        vacuum(dsn)
+        note(f"timing the writes with the {label} set")
+        found[label] = timed_writes(session, schema, creates, analyse, queries, runs)
+    again = sorted({n for times in found.values() for n, (ms, _) in times.items() if slower_than(before[n][0], ms)})
+    before = list(before)
+    for round_number in range(2, rounds + 1) if again else ():
+        note(f"round {round_number} of {rounds} of the writes that look slower, with no index and each set")
+        vacuum(dsn)
+        for number, run in time_pass(session, queries, runs, again).items():
+            before[number] = min(before[number], run, key=lambda timing: timing[0])
+        for label, (creates, analyse) in sets.items():
+            vacuum(dsn)
+            for number, run in timed_writes(session, schema, creates, analyse, queries, runs, again).items():
+                found[label][number] = min(found[label][number], run, key=lambda timing: timing[0])
+    return found, before, again
 
 
 def suspects(after: dict[int, tuple[float, object]], before) -> list[int]:
@@ -575,10 +607,10 @@ def run_domain(args, admin: str) -> tuple[dict, bool]:
             note(f"timing the reads with the advised set ({len(advice.recommended)} indexes) and the expert set, "
                  f"in turns ({args.rounds} rounds)")
             found, built, again = timed_sets(session, domain, statements, queries, args.runs, before, args.rounds)
-            for label, (creates, analyse) in statements.items():
-                vacuum(dsn)
-                note(f"timing the writes with the {label} set")
-                found[label] |= timed_writes(session, domain, creates, analyse, queries, args.runs)
+            written, before, writes_again = writes_in_turns(session, dsn, domain, statements, queries, args.runs,
+                                                            before, args.rounds)
+            for label in statements:
+                found[label] |= written[label]
     finally:
         drop_database(admin, name)
 
@@ -618,6 +650,7 @@ def run_domain(args, admin: str) -> tuple[dict, bool]:
             "within": advice.budget.kept + advised["size_bytes"] <= advice.budget.total},
         "recommended": [{"sql": rec.create_sql, "size_bytes": rec.size_bytes} for rec in advice.recommended],
         "queries": rows,
+        "writes_timed_again": [queries[n].title for n in writes_again],
         "sets": {label: {k: v for k, v in figures.items() if k not in ("ms", "plans", "again")}
                  for label, figures in sets.items()},
         "goal": goal, "ok": all(g["met"] for g in goal.values()),
@@ -653,6 +686,8 @@ def print_domain(summary: dict, seen: int, held: int) -> None:
         pairs = "; ".join(f"{label} {without:.2f} ms without its indexes, {with_set:.2f} ms with them"
                           for label, (without, with_set) in row["side_by_side"].items())
         print(f"timed again side by side, {SIDE_BY_SIDE_ROUNDS} rounds: {row['query'][:60]}: {pairs}")
+    for title in summary["writes_timed_again"]:
+        print(f"timed again in turns with no index and each set, {summary['rounds']} passes, the fastest: {title[:60]}")
     print()
 
     print(f"{'':18} {'indexes':>7} {'size':>10} | {'workload once':>22} {'x':>7} {'weighted':>8} | "
