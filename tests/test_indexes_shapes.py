@@ -460,6 +460,22 @@ def test_a_key_the_query_reads_in_order_stays(movements_dsn):
     assert winners == [] and result.chosen == [wide]
 
 
+def unlucky_timing(monkeypatch, which: int) -> list[int]:
+    """Make the challenge's ``which``-th timing (1 = the first) ten times slower, as a loaded
+    machine may time a read once; returns the runs of each timing, as they are made."""
+    from workbench.indexes import challenge
+
+    timed, real = [], challenge.time_sample
+
+    def timing(conn, sample, runs):
+        run = real(conn, sample, runs)
+        timed.append(runs)
+        return replace(run, ms=run.ms * 10 + 50) if len(timed) == which else run
+
+    monkeypatch.setattr(challenge, "time_sample", timing)
+    return timed
+
+
 def test_a_read_that_looks_slower_with_the_challenger_is_timed_again_before_it_counts(movements_dsn, monkeypatch):
     """The smaller twin serves one account's movements as well; its first timing is made to
     look ten times slower (as a loaded machine may time it once). Timed again with more runs,
@@ -468,14 +484,7 @@ def test_a_read_that_looks_slower_with_the_challenger_is_timed_again_before_it_c
     from workbench.indexes.measure import RECHECK_RUNS
 
     monkeypatch.setattr(challenge, "SHRINK_SLACK_MS", 5.0)
-    timed, real = [], challenge.time_sample
-
-    def unlucky_second_timing(conn, sample, runs):
-        run = real(conn, sample, runs)
-        timed.append(runs)
-        return replace(run, ms=run.ms * 10 + 50) if len(timed) == 2 else run
-
-    monkeypatch.setattr(challenge, "time_sample", unlucky_second_timing)
+    timed = unlucky_timing(monkeypatch, 2)
     wide, narrow = movements("account_id", "created_at"), movements("account_id")
     lookup = "SELECT id, amount FROM tracker.movements WHERE account_id = 7"
     winners, result = challenged(movements_dsn, lookup, wide, narrow)
@@ -487,17 +496,9 @@ def test_a_read_timed_slow_with_the_set_is_timed_again_before_one_index_fewer_wi
     """The balances read (account_id) INCLUDE (amount) whole; timed once with the set as a
     loaded machine may time them (ten times slower), they would look no quicker than without
     it. Timed again with more runs, both ways, the covering index stays."""
-    from workbench.indexes import challenge
     from workbench.indexes.measure import RECHECK_RUNS
 
-    timed, real = [], challenge.time_sample
-
-    def unlucky_first_timing(conn, sample, runs):
-        run = real(conn, sample, runs)
-        timed.append(runs)
-        return replace(run, ms=run.ms * 10 + 50) if len(timed) == 1 else run
-
-    monkeypatch.setattr(challenge, "time_sample", unlucky_first_timing)
+    timed = unlucky_timing(monkeypatch, 1)
     covering, wide = movements("account_id", include=("amount",)), movements("account_id", "created_at")
     winners, result = challenged(movements_dsn, BALANCES, covering, wide, chosen=[covering, wide])
     assert timed == [3, 3, RECHECK_RUNS, RECHECK_RUNS]
