@@ -82,7 +82,8 @@ A write the expert's set makes slower too (a bulk UPDATE of a column both sets i
 price of serving the reads: it is listed, not counted against the goal. A statement is slower
 when its time grows by more than 15 % plus 0.3 ms (``workbench.indexes.measure``'s noise
 rule). A write that looks slower with a set is timed again in turns, with no index and with
-each set, and each side counts its fastest pass (:func:`writes_in_turns`). Exit status 0 only when the goal is met on both halves.
+each set, and each side counts its fastest pass (:func:`writes_in_turns`). Exit status 0 only
+when the goal is met on both halves.
 
 Progress goes to stderr, only when it is a terminal; ``--format json`` prints one JSON
 document on stdout and nothing else.

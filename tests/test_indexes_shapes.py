@@ -386,9 +386,9 @@ def test_a_wider_index_the_estimates_undervalue_wins_when_measured(movements_dsn
 
 def test_a_covering_index_the_queries_need_whole_keeps_its_include(movements_dsn, monkeypatch):
     """The balances are summed from the index alone; without INCLUDE every row is fetched."""
-    from workbench.indexes import challenge
+    from workbench.indexes import picks
 
-    monkeypatch.setattr(challenge, "SHRINK_MIN_BYTES", 0)
+    monkeypatch.setattr(picks, "SHRINK_MIN_BYTES", 0)
     covering, plain = movements("account_id", include=("amount",)), movements("account_id")
     winners, result = challenged(movements_dsn, BALANCES, covering, plain)
     assert winners == [] and result.chosen == [covering]
@@ -398,7 +398,7 @@ def test_a_smaller_index_takes_a_big_ones_place_when_it_serves_the_query_better(
     """One account's biggest movements: the estimates chose (account_id) INCLUDE (amount),
     which reads the account's 2,000 entries; a partial (account_id) WHERE amount >= 999 holds
     the two it wants."""
-    from workbench.indexes.challenge import SWAPPED
+    from workbench.indexes.picks import SWAPPED
 
     big = movements("account_id", include=("amount",))
     small = replace(movements("account_id"), predicate="amount >= 999", predicate_columns=("amount",))

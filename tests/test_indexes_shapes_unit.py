@@ -408,7 +408,7 @@ def index_plan(name, ms=None):
 def challenged(after_ms=3.0, limits=None, tenant_ms=None):
     """challenges() of a set whose (assignee_id) serves a top-N query in ``after_ms`` (and its
     largest tenant in ``tenant_ms``)."""
-    from workbench.indexes.challenge import challenges
+    from workbench.indexes.picks import challenges
     from workbench.indexes.confirm import Confirmation
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
@@ -424,7 +424,7 @@ def challenged(after_ms=3.0, limits=None, tenant_ms=None):
 
 
 def test_a_chosen_index_is_challenged_by_the_candidate_that_extends_it():
-    from workbench.indexes.challenge import WIDER, Challenge
+    from workbench.indexes.picks import WIDER, Challenge
 
     found, _ = challenged()
     assert found == [Challenge(WIDER, 0, NARROW, WIDE)]  # not OTHER: another predicate, though cheaper
@@ -434,7 +434,7 @@ def test_a_chosen_index_is_challenged_by_the_candidate_that_extends_it():
 
 
 def test_a_challenger_holds_every_column_of_the_index_it_extends():
-    from workbench.indexes.challenge import extends
+    from workbench.indexes.picks import extends
 
     covering = Candidate("app", "tickets", key("assignee_id"), include=("title",))
     assert not extends(WIDE, covering)  # it would lose the index-only scan
@@ -443,7 +443,8 @@ def test_a_challenger_holds_every_column_of_the_index_it_extends():
 
 
 def test_a_wider_challenger_wins_when_the_query_uses_it_and_is_much_faster():
-    from workbench.indexes.challenge import WIDER, Challenge, promote, wins
+    from workbench.indexes.challenge import promote, wins
+    from workbench.indexes.picks import WIDER, Challenge
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
 
@@ -467,7 +468,8 @@ def test_a_wider_challenger_wins_when_the_query_uses_it_and_is_much_faster():
 
 
 def test_a_covering_index_gives_way_to_its_twin_without_include_when_no_query_is_slower():
-    from workbench.indexes.challenge import SMALLER, Challenge, shrinks, wins
+    from workbench.indexes.challenge import wins
+    from workbench.indexes.picks import SMALLER, Challenge, shrinks
     from workbench.indexes.confirm import Confirmation
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
@@ -495,7 +497,7 @@ def test_a_covering_index_gives_way_to_its_twin_without_include_when_no_query_is
 
 def test_no_smaller_twin_is_tried_on_a_table_whose_visibility_map_is_mostly_unset():
     """Its index-only scans were timed visiting the table: the timings would be against INCLUDE."""
-    from workbench.indexes.challenge import SMALLER, Challenge, shrinks
+    from workbench.indexes.picks import SMALLER, Challenge, shrinks
     from workbench.indexes.confirm import Confirmation
     from workbench.indexes.visibility import Unvacuumed
 
@@ -517,7 +519,8 @@ def test_a_query_that_picks_children_and_joins_their_parent_walks_from_no_parent
 
 
 def test_a_heavy_query_the_set_serves_worse_than_a_candidate_alone_gets_one_more_index():
-    from workbench.indexes.challenge import ADDED, Challenge, additions, wins
+    from workbench.indexes.challenge import wins
+    from workbench.indexes.picks import ADDED, Challenge, additions
     from workbench.indexes.confirm import Confirmation
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
@@ -586,7 +589,7 @@ def test_a_set_over_the_budget_as_built_loses_its_index_of_least_benefit_per_byt
 
 
 def test_two_challenges_never_bring_the_same_index_in_twice():
-    from workbench.indexes.challenge import ADDED, Challenge, challenges, shrinks
+    from workbench.indexes.picks import ADDED, Challenge, challenges, shrinks
     from workbench.indexes.confirm import Confirmation
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
@@ -604,7 +607,8 @@ def test_two_challenges_never_bring_the_same_index_in_twice():
 
 
 def test_an_index_whose_keys_another_chosen_index_starts_with_is_timed_without_it():
-    from workbench.indexes.challenge import FEWER, Challenge, promote, redundant, wins
+    from workbench.indexes.challenge import promote, wins
+    from workbench.indexes.picks import FEWER, Challenge, redundant
     from workbench.indexes.confirm import Confirmation
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
@@ -628,7 +632,7 @@ def test_an_index_whose_keys_another_chosen_index_starts_with_is_timed_without_i
 
 
 def test_an_index_of_several_keys_is_challenged_by_its_twin_without_the_last_key():
-    from workbench.indexes.challenge import SMALLER, Challenge, shrinks
+    from workbench.indexes.picks import SMALLER, Challenge, shrinks
     from workbench.indexes.confirm import Confirmation
 
     evaluation = evaluation_of([TOP_N], {}, {WIDE: 3 << 20, NARROW: 1 << 20})
@@ -661,7 +665,8 @@ def test_sizes_the_proof_built_replace_the_estimates_and_scale_the_other_hypopg_
 def test_a_challenger_holding_the_same_columns_as_keys_wins_when_no_case_is_slower():
     from types import SimpleNamespace
 
-    from workbench.indexes.challenge import WIDER, Challenge, promote, wins
+    from workbench.indexes.challenge import promote, wins
+    from workbench.indexes.picks import WIDER, Challenge
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
 
@@ -706,7 +711,8 @@ def test_a_smaller_index_in_its_place_may_slow_a_rare_write_when_the_reads_gain_
     """The company view (300 calls) gains 1.7 ms with the small index; the nightly job (1 call)
     loses 38 ms: the day gains 510 ms. A read that is slower, or a write that loses more than
     the reads gain, keeps the big index."""
-    from workbench.indexes.challenge import SWAPPED, Challenge, wins
+    from workbench.indexes.challenge import wins
+    from workbench.indexes.picks import SWAPPED, Challenge
     from workbench.indexes.measure import Comparison, Run
     from workbench.indexes.samples import Sample
 

@@ -12,7 +12,7 @@ pages, 5.4 ms once they were marked, and 18.8 ms with ``(account_id)``.
 So the advice reads, for each table of the workload, the share of its pages that VACUUM or
 ANALYZE last found all-visible. A table of at least :data:`MIN_PAGES` pages with less than
 :data:`STALE_SHARE` of them is named in the advice's notes, and its indexes are not challenged
-by their smaller twins (:mod:`.challenge`): the timings would be against the INCLUDE.
+by their smaller twins (:mod:`.picks`): the timings would be against the INCLUDE.
 """
 from __future__ import annotations
 
