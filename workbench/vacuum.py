@@ -39,10 +39,10 @@ def vacuum_until_all_visible(conn: psycopg.Connection, tables: list[str] | None 
     INCLUDE (amount)`` summed 20 of 200 accounts' movements (400,000 rows) in 22.7 ms instead of
     5.4 ms on PostgreSQL 15, and its twin took 18.8 ms. Raises
     :class:`.errors.WorkbenchError` naming the transactions still open after ``timeout`` seconds."""
-    names = [sql.SQL("VACUUM (ANALYZE, INDEX_CLEANUP ON)" if analyze else "VACUUM (INDEX_CLEANUP ON)")]
+    statement = [sql.SQL("VACUUM (ANALYZE, INDEX_CLEANUP ON)" if analyze else "VACUUM (INDEX_CLEANUP ON)")]
     if tables:
-        names.append(sql.SQL(", ").join(sql.SQL(t) for t in tables))
-    conn.execute(sql.SQL(" ").join(names))
+        statement.append(sql.SQL(", ").join(sql.SQL(t) for t in tables))
+    conn.execute(sql.SQL(" ").join(statement))
     deadline = time.monotonic() + timeout
     while lagging := [row[0] for row in conn.execute(LAGGING, {"tables": tables}).fetchall()]:
         if time.monotonic() > deadline:

@@ -97,7 +97,8 @@ def advice_notes(advice: Advice) -> list[str]:
     """What the reader of the advice should know about how it was timed: tables whose
     visibility map is mostly unset, and a VACUUM after the timed writes that failed."""
     notes = [table.note() for table in advice.run.evaluation.unvacuumed]
-    return notes + ([timing_note(advice)] if timing_note(advice) else [])
+    timing = timing_note(advice)
+    return notes + ([timing] if timing else [])
 
 
 def timing_note(advice: Advice) -> str | None:
